@@ -1,0 +1,45 @@
+package io.jsorc.api;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What a service sees of the platform: its config globs and the other services. Built by
+ * {@link MetaService#buildHook()} (or the test kit). Values are plain {@code Map/List/String/Number/Boolean/null},
+ * fresh copies the caller may change.
+ *
+ * <p>Thread-safety: every method is thread-safe.
+ */
+@ProviderType
+public interface Hook {
+
+    /**
+     * The seed's {@code service_glob}: the stored object, with keys new in {@code defaults} added (recursively,
+     * into objects only); absent → {@code defaults} stored once and returned.
+     */
+    Map<String, Object> serviceGlob(String name, Map<String, ?> defaults);
+
+    /** The stored value, or null when absent. */
+    Object getGlob(String name);
+
+    boolean hasGlob(String name);
+
+    /** Stores {@code value} as JSON text (through the one write path). */
+    void saveGlob(String name, Object value);
+
+    /** Deletes the glob; false when it did not exist. */
+    boolean destroyGlob(String name);
+
+    /** Every stored glob name. */
+    List<String> listGlobs();
+
+    /**
+     * The background instance of service {@code name}; for a service that does not exist, a never-running proxy
+     * (never null).
+     */
+    CommonService<?> service(String name);
+
+    /** The MetaService that built this hook. */
+    MetaService meta();
+}
