@@ -15,6 +15,24 @@ public record Origin(String actor, String source, String node) {
         Objects.requireNonNull(node, "node");
     }
 
+    /** An origin on this node: the {@code karaf.name} system property, else the host name, else {@code local}. */
+    public static Origin local(String actor, String source) {
+        return new Origin(actor, source, localNode());
+    }
+
+    /** The name of this node, as {@link #local} uses it. */
+    public static String localNode() {
+        String name = System.getProperty("karaf.name");
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "local";
+        }
+    }
+
     @Override
     public String toString() {
         return actor + "@" + source + "/" + node;
