@@ -1,0 +1,184 @@
+package io.jsorc.meta.internal;
+
+import io.jsorc.api.CommonService;
+import io.jsorc.api.ServiceProperties;
+import java.util.Hashtable;
+import java.util.function.Supplier;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.PrototypeServiceFactory;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds MetaService from the OSGi service registry: every service with {@code jsorc.service.name} that is
+ * prototype-scoped and a {@code CommonService} of our API becomes a {@link ServiceSource}; others are refused
+ * with a WARN naming the bundle. Also drops contexts of stopping bundles and registers service builders.
+ */
+final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
+        implements Registrar, SynchronousBundleListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrationTracker.class);
+    private static final String FILTER = "(" + ServiceProperties.SERVICE_NAME + "=*)";
+
+    private final MetaServiceImpl meta;
+    private final Contexts contexts;
+    private final Object builderLock = new Object();
+
+    RegistrationTracker(BundleContext context, MetaServiceImpl meta, Contexts contexts) {
+        super(context, filter(context), null);
+        this.meta = meta;
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void open() {
+        context.addBundleListener(this);
+        super.open(true);
+    }
+
+    @Override
+    public void close() {
+        context.removeBundleListener(this);
+        super.close();
+    }
+
+    @Override
+    public ServiceSource addingService(ServiceReference<Object> reference) {
+        Bundle provider = reference.getBundle();
+        String label = provider == null ? "?" : provider.getSymbolicName() + " " + provider.getVersion();
+        Object name = reference.getProperty(ServiceProperties.SERVICE_NAME);
+        if (!(name instanceof String text) || text.isBlank() || ServiceProperties.META.equals(text)) {
+            LOG.warn("Refusing service {} of bundle {}: {} must be a service name other than meta", name, label,
+                    ServiceProperties.SERVICE_NAME);
+            return null;
+        }
+        if (!Constants.SCOPE_PROTOTYPE.equals(reference.getProperty(Constants.SERVICE_SCOPE))) {
+            LOG.warn("Refusing service {} of bundle {}: it is not prototype-scoped "
+                    + "(use @Component(scope = ServiceScope.PROTOTYPE))", text, label);
+            return null;
+        }
+        if (!reference.isAssignableTo(context.getBundle(), CommonService.class.getName())) {
+            LOG.warn("Refusing service {} of bundle {}: its CommonService is not io.jsorc.api's "
+                    + "(did the bundle embed its own copy of the API?)", text, label);
+            return null;
+        }
+        ServiceObjects<Object> objects = context.getServiceObjects(reference);
+        if (objects == null) {
+            return null;
+        }
+        ServiceSource source = new ServiceSource(text, (Long) reference.getProperty(Constants.SERVICE_ID),
+                ranking(reference), label, configGlob(reference, text),
+                stringProperty(reference, ServiceProperties.SERVICE_MANIFEST), timeout(reference),
+                () -> (CommonService<?>) objects.getService(), instance -> ungetQuietly(objects, instance));
+        LOG.info("Service {} arrived from {}", text, source.label());
+        meta.addSource(source);
+        return source;
+    }
+
+    @Override
+    public void modifiedService(ServiceReference<Object> reference, ServiceSource source) {
+        // ranking changes are rare; a re-registration is the supported way to change them
+    }
+
+    @Override
+    public void removedService(ServiceReference<Object> reference, ServiceSource source) {
+        LOG.info("Service {} left ({})", source.name(), source.label());
+        meta.removeSource(source);
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPING) {
+            BundleWiring wiring = event.getBundle().adapt(BundleWiring.class);
+            if (wiring != null && wiring.getClassLoader() != null) {
+                contexts.dropLoadedBy(wiring.getClassLoader());
+            }
+        }
+    }
+
+    @Override
+    public ServiceRegistration<?> register(BundleContext owner, String name,
+            Supplier<? extends CommonService<?>> supplier) {
+        synchronized (builderLock) {
+            try {
+                if (owner.getServiceReferences((String) null,
+                        "(" + ServiceProperties.SERVICE_NAME + "=" + name + ")") != null) {
+                    throw new IllegalArgumentException(name + " already exists!");
+                }
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException("Invalid service name " + name, e);
+            }
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(ServiceProperties.SERVICE_NAME, name);
+            properties.put(ServiceProperties.SERVICE_CONFIG, ServiceProperties.defaultConfigName(name));
+            return owner.registerService(CommonService.class.getName(), new PrototypeServiceFactory<Object>() {
+                @Override
+                public Object getService(Bundle bundle, ServiceRegistration<Object> registration) {
+                    return supplier.get();
+                }
+
+                @Override
+                public void ungetService(Bundle bundle, ServiceRegistration<Object> registration, Object service) {
+                    // instances are closed by MetaService before they are handed back
+                }
+            }, properties);
+        }
+    }
+
+    private static void ungetQuietly(ServiceObjects<Object> objects, CommonService<?> instance) {
+        try {
+            objects.ungetService(instance);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            LOG.debug("Instance of {} already released", instance.serviceName());
+        }
+    }
+
+    private static org.osgi.framework.Filter filter(BundleContext context) {
+        try {
+            return context.createFilter(FILTER);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int ranking(ServiceReference<?> reference) {
+        Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+        return ranking instanceof Integer value ? value : 0;
+    }
+
+    private static String configGlob(ServiceReference<?> reference, String name) {
+        String declared = stringProperty(reference, ServiceProperties.SERVICE_CONFIG);
+        return declared != null ? declared : ServiceProperties.defaultConfigName(name);
+    }
+
+    private static String stringProperty(ServiceReference<?> reference, String key) {
+        Object value = reference.getProperty(key);
+        return value instanceof String text && !text.isBlank() ? text : null;
+    }
+
+    private static int timeout(ServiceReference<?> reference) {
+        Object value = reference.getProperty(ServiceProperties.SERVICE_START_TIMEOUT);
+        try {
+            if (value instanceof Number number) {
+                return Math.max(1, number.intValue());
+            }
+            if (value instanceof String text) {
+                return Math.max(1, Integer.parseInt(text.trim()));
+            }
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring {}={} of {}", ServiceProperties.SERVICE_START_TIMEOUT, value,
+                    reference.getProperty(ServiceProperties.SERVICE_NAME));
+        }
+        return ServiceProperties.DEFAULT_START_TIMEOUT_SECONDS;
+    }
+}

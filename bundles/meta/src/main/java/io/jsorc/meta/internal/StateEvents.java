@@ -1,0 +1,86 @@
+package io.jsorc.meta.internal;
+
+import io.jsorc.api.ServiceState;
+import io.jsorc.api.event.ServiceStateEvent;
+import io.jsorc.api.event.ServiceStateListener;
+import io.jsorc.api.event.Topics;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers service state changes to every {@link ServiceStateListener} and mirrors them to EventAdmin
+ * ({@code jsorc/service/<STATE>}): asynchronously, in order per service name, never under a lock.
+ */
+final class StateEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateEvents.class);
+
+    private final KeyedSerialExecutor lanes;
+    private final List<ServiceStateListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile EventAdmin eventAdmin;
+
+    StateEvents(Executor executor) {
+        this.lanes = new KeyedSerialExecutor(executor);
+    }
+
+    void addListener(ServiceStateListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(ServiceStateListener listener) {
+        listeners.remove(listener);
+    }
+
+    void setEventAdmin(EventAdmin admin) {
+        eventAdmin = admin;
+    }
+
+    void unsetEventAdmin(EventAdmin admin) {
+        if (eventAdmin == admin) {
+            eventAdmin = null;
+        }
+    }
+
+    void stateChanged(String name, ServiceState from, ServiceState to, Throwable error, String bundle,
+            boolean background) {
+        String text = error == null ? null : error.getClass().getName() + ": " + error.getMessage();
+        ServiceStateEvent event = new ServiceStateEvent(name, from, to, text, bundle, background, Instant.now());
+        lanes.execute(name, () -> deliver(event));
+    }
+
+    private void deliver(ServiceStateEvent event) {
+        for (ServiceStateListener listener : listeners) {
+            try {
+                listener.stateChanged(event);
+            } catch (RuntimeException e) {
+                LOG.warn("ServiceStateListener {} failed on {}", listener, event, e);
+            }
+        }
+        EventAdmin admin = eventAdmin;
+        if (admin != null) {
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("name", event.name());
+            properties.put("from", event.from().name());
+            properties.put("to", event.to().name());
+            if (event.error() != null) {
+                properties.put("error", event.error());
+            }
+            properties.put("bundle", event.bundle());
+            properties.put("background", event.background());
+            properties.put("time", event.time().toEpochMilli());
+            try {
+                admin.sendEvent(new Event(Topics.SERVICE_PREFIX + event.to().name(), properties));
+            } catch (RuntimeException e) {
+                LOG.warn("EventAdmin refused {}", event, e);
+            }
+        }
+    }
+}
