@@ -10,6 +10,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime of one service instance: its transitions run in order on the shared transition pool (keyed by this
@@ -17,6 +19,8 @@ import java.util.function.Consumer;
  * class loader as context class loader, and state changes go to the {@link StateEvents}.
  */
 final class InstanceRuntime implements ServiceRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceRuntime.class);
 
     private final ServiceSource source;
     private final ClassLoader loader;
@@ -145,6 +149,9 @@ final class InstanceRuntime implements ServiceRuntime {
 
     @Override
     public void stateChanged(ServiceState from, ServiceState to, Throwable error) {
+        if (background && to == ServiceState.RUNNING) {
+            LOG.info("Service {} is RUNNING", source.name());
+        }
         events.stateChanged(source.name(), from, to, error, source.bundle(), background);
     }
 
