@@ -1,0 +1,134 @@
+package io.jsorc.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The real distribution, as an operator runs it: a copy with its ports moved, {@code bin/start},
+ * {@code bin/client}, {@code bin/stop}, {@code bin/start clean}. Plain JUnit (no Pax Exam): the point is the
+ * scripts, etc/ and the admin-password bootstrap, which Pax Exam's launcher bypasses.
+ */
+public class DistributionIT {
+
+    /** Glob name → JSON text: the shapes Config Admin cannot hold natively. No whitespace inside strings. */
+    static final Map<String, String> GLOBS = new LinkedHashMap<>();
+
+    static {
+        GLOBS.put("ITEST_NULL", "null");
+        GLOBS.put("ITEST_EMPTY_OBJECT", "{}");
+        GLOBS.put("ITEST_EMPTY_LIST", "[]");
+        GLOBS.put("ITEST_LIST_OF_MAPS", "[{\"a\":1,\"b\":[{\"c\":null}]},{},{\"d\":\"x\",\"e\":[]}]");
+        GLOBS.put("ITEST_NUMBERS", "{\"one\":1,\"oneDotZero\":1.0,\"twoPow63\":9223372036854775808,"
+                + "\"longMax\":9223372036854775807,\"negative\":-9223372036854775809,\"tenth\":0.1,\"list\":[1,1.0,-0.0]}");
+        GLOBS.put("ITEST_TOP_NUMBER", "1.0");
+        GLOBS.put("ITEST_TOP_BIG", "9223372036854775808");
+        GLOBS.put("ITEST_STRING", "\"just_a_string\"");
+        GLOBS.put("ITEST_TRUE", "true");
+        GLOBS.put("ITEST_UNICODE", "{\"text\":\"h\u00e9llo_\u6f22\u5b57_\ud83d\ude00\",\"\u043a\u043b\u044e\u0447\":\"\u0437\u043d\u0430\u0447\u0435\u043d\u0438\u0435\"}");
+        GLOBS.put("ITEST_DOTTED", "{\"a.b.c\":1,\"x\":{\"y.z\":[1,2]},\"service.pid\":\"not_a_pid\"}");
+        GLOBS.put("ITEST_NESTED_CONFIG", "{\"enabled\":false,\"z\":1,\"a\":{\"k\":[1,1.0,null,{}],\"m\":{}}}");
+    }
+
+    private static KarafDistribution karaf;
+    private static String firstStartOutput;
+
+    @BeforeClass
+    public static void startFreshCopy() throws Exception {
+        Path assembly = Paths.get(System.getProperty("jsorc.assembly", "target/jsorc-assembly.tar.gz"));
+        assertTrue("distribution " + assembly + " exists (run through Maven: failsafe sets jsorc.assembly)", Files.isRegularFile(assembly));
+        Path work = Paths.get("target", "distribution-it", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        karaf = KarafDistribution.unpack(assembly, work);
+        KarafDistribution.Result start = karaf.start(false);
+        firstStartOutput = start.out() + start.err();
+    }
+
+    @AfterClass
+    public static void stopIt() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    @Test
+    public void firstStartCreatesAdminWithHashedRandomPasswordInOwnerOnlyFile() throws Exception {
+        Path passwordFile = karaf.home().resolve("etc/admin.password");
+        assertTrue("bin/start printed the password file's path:\n" + firstStartOutput,
+                firstStartOutput.contains(passwordFile.toString()));
+        assertTrue(passwordFile + " exists", Files.isRegularFile(passwordFile));
+        assertEquals("mode of " + passwordFile, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(passwordFile));
+        String password = adminPassword();
+        assertTrue("password has >= 20 characters", password.length() >= 20);
+        String users = Files.readString(karaf.home().resolve("etc/users.properties"), StandardCharsets.ISO_8859_1);
+        assertTrue("users.properties has a hashed admin:\n" + users,
+                users.matches("(?s).*\\nadmin = \\{CRYPT\\}[0-9a-f]{64}\\{CRYPT\\},_g_:admingroup\\n.*"));
+        assertFalse("users.properties does not contain the plain password", users.contains(password));
+        assertFalse("no well-known karaf user", users.matches("(?s).*\\nkaraf\\s*=.*"));
+    }
+
+    @Test
+    public void adminLogsInWithGeneratedPasswordAndWrongPasswordIsRefused() throws Exception {
+        KarafDistribution.Result ok = karaf.awaitClient("admin", adminPassword(), "bundle:list -s io.jsorc.api");
+        assertTrue("admin sees io.jsorc.api: " + ok, ok.out().contains("io.jsorc.api"));
+        KarafDistribution.Result wrong = karaf.client("admin", adminPassword() + "x", "bundle:list -s io.jsorc.api");
+        assertFalse("wrong password refused: " + wrong, wrong.ok());
+        assertFalse("nothing listed with a wrong password: " + wrong, wrong.out().contains("io.jsorc.api"));
+        KarafDistribution.Result karafUser = karaf.client("karaf", "karaf", "bundle:list -s io.jsorc.api");
+        assertFalse("karaf/karaf refused: " + karafUser, karafUser.ok());
+    }
+
+    @Test
+    public void globsSurviveRestartAndCleanStartByteIdentical() throws Exception {
+        String password = adminPassword();
+        karaf.awaitClient("admin", password, "jsorc:service-list");
+        for (Map.Entry<String, String> glob : GLOBS.entrySet()) {
+            KarafDistribution.Result set = karaf.client("admin", password,
+                    "jsorc:config-set " + glob.getKey() + " '" + glob.getValue() + "' --no-check");
+            assertTrue("config-set " + glob.getKey() + " " + glob.getValue() + ": " + set, set.ok());
+        }
+        Map<String, String> stored = getAll(password);
+        for (Map.Entry<String, String> glob : GLOBS.entrySet()) {
+            assertEquals("config-get " + glob.getKey() + " returns the JSON text that was set (whitespace aside)",
+                    glob.getValue(), stored.get(glob.getKey()).replaceAll("\\s+", ""));
+        }
+
+        karaf.stop();
+        karaf.start(false);
+        karaf.awaitClient("admin", password, "jsorc:service-list");
+        assertEquals("globs after bin/stop + bin/start", stored, getAll(password));
+
+        karaf.stop();
+        karaf.start(true);
+        karaf.awaitClient("admin", password, "jsorc:service-list");
+        assertEquals("globs after bin/stop + bin/start clean (data/ wiped)", stored, getAll(password));
+    }
+
+    /** Raw {@code config-get} output per glob, one client run each. */
+    private static Map<String, String> getAll(String password) throws Exception {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : GLOBS.keySet()) {
+            KarafDistribution.Result get = karaf.client("admin", password, "jsorc:config-get " + name + " --no-check");
+            assertTrue("config-get " + name + ": " + get, get.ok());
+            values.put(name, get.out());
+        }
+        return values;
+    }
+
+    private static String adminPassword() throws Exception {
+        return Files.readString(karaf.home().resolve("etc/admin.password"), StandardCharsets.UTF_8).trim();
+    }
+}
