@@ -104,6 +104,15 @@ public final class MetaServiceImpl implements MetaService {
         });
     }
 
+    /** As {@link #addSource}, but returns once the arrival was handled (the test kit's registration). */
+    public void addSourceAndWait(ServiceSource source) {
+        table.onLane(source.name(), () -> {
+            ServiceTable.Slot slot = table.add(source);
+            reconcile(source.name(), slot);
+            return null;
+        });
+    }
+
     /**
      * A registration left: its instances are reset, closed and released before this returns (bounded by the
      * transitions they run), so the leaving bundle's code is not called after it stopped.

@@ -49,10 +49,10 @@ class StripeServiceTest {
         kit.globs().set(StripeService.CONFIG, json, null, TEST);
     }
 
+    /** Applies the stored config (set stores, refresh applies) and returns the background instance. */
     private StripeService started() {
-        CommonService<?> service = meta.getService("stripe", hook);
-        service.start(hook);
-        return (StripeService) service;
+        assertTrue(meta.refresh("stripe"));
+        return (StripeService) meta.getService("stripe", hook);
     }
 
     private static boolean daemonAlive() {

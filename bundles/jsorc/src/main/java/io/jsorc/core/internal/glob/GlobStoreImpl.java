@@ -51,8 +51,9 @@ public final class GlobStoreImpl implements GlobStore {
         LOG.info("Glob store started");
     }
 
+    /** Stops the event thread and every tier subscription (DS deactivate; the test kit's close). */
     @Deactivate
-    void deactivate() {
+    public void close() {
         tiers.close();
         events.close();
         LOG.info("Glob store stopped");

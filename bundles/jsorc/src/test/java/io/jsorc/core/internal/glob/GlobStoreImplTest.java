@@ -30,7 +30,7 @@ class GlobStoreImplTest {
 
     @AfterEach
     void stop() {
-        store.deactivate();
+        store.close();
     }
 
     @Test
@@ -211,7 +211,7 @@ class GlobStoreImplTest {
     @Test
     void deactivateStopsTheEventThread() {
         assertFalse(store.eventsStopped());
-        store.deactivate();
+        store.close();
         assertTrue(store.eventsStopped());
     }
 }

@@ -20,6 +20,6 @@ public final class GlobStoreImplTestAccess {
     }
 
     public void stop() {
-        store.deactivate();
+        store.close();
     }
 }
