@@ -151,6 +151,15 @@ final class KarafDistribution implements AutoCloseable {
         }
     }
 
+    /** Deletes this copy (after {@link #close()}). */
+    void delete() throws IOException {
+        try (var paths = Files.walk(home.getParent())) {
+            for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
     /** The Karaf JVM of this copy: the pid in {@code karaf.pid}, if alive and really ours. */
     Optional<ProcessHandle> karafProcess() {
         Path pidFile = home.resolve("karaf.pid");
