@@ -1,14 +1,21 @@
 package io.jsorc.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,6 +101,25 @@ public class DistributionIT {
         assertFalse("nothing listed with a wrong password: " + wrong, wrong.out().contains("io.jsorc.api"));
         KarafDistribution.Result karafUser = karaf.client("karaf", "karaf", "bundle:list -s io.jsorc.api");
         assertFalse("karaf/karaf refused: " + karafUser, karafUser.ok());
+    }
+
+    @Test
+    public void webConsoleAcceptsAdminAndRefusesOthers() throws Exception {
+        karaf.awaitClient("admin", adminPassword(), "bundle:list -s io.jsorc.api");
+        URI bundles = URI.create("http://127.0.0.1:" + karaf.httpPort() + "/system/console/bundles");
+        await("Web Console answers 200 to admin on " + bundles).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> httpStatus(bundles, "admin", adminPassword()) == 200);
+        assertEquals("wrong password", 401, httpStatus(bundles, "admin", adminPassword() + "x"));
+        assertEquals("karaf/karaf", 401, httpStatus(bundles, "karaf", "karaf"));
+    }
+
+    private static int httpStatus(URI uri, String user, String password) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + basic).GET().build();
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
