@@ -240,7 +240,7 @@ def main():
                 if run < args.runs - 1:
                     stop(home)
         stripe = next((ROOT / "examples" / "stripe-service" / "target").glob("jsorc-example-stripe-*.jar"))
-        ssh("ours", "jsorc:config-set STRIPE_CONFIG '{\"enabled\":true,\"key\":\"sk_test_bench\"}' --no-check")
+        ssh("ours", "jsorc:config-set --no-check STRIPE_CONFIG '{\"enabled\":true,\"key\":\"sk_test_bench\"}'")
         deploy = {
             "ours": deploy_runs(homes["ours"], "ours", stripe, "Service stripe is RUNNING",
                                 "jsorc:service-list", "stripe", args.drops),
