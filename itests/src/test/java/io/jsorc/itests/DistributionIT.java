@@ -42,7 +42,7 @@ public class DistributionIT {
         GLOBS.put("ITEST_EMPTY_LIST", "[]");
         GLOBS.put("ITEST_LIST_OF_MAPS", "[{\"a\":1,\"b\":[{\"c\":null}]},{},{\"d\":\"x\",\"e\":[]}]");
         GLOBS.put("ITEST_NUMBERS", "{\"one\":1,\"oneDotZero\":1.0,\"twoPow63\":9223372036854775808,"
-                + "\"longMax\":9223372036854775807,\"negative\":-9223372036854775809,\"tenth\":0.1,\"list\":[1,1.0,-1.5]}");
+                + "\"longMax\":9223372036854775807,\"negative\":-9223372036854775809,\"tenth\":0.1,\"negativeZero\":-0.0,\"list\":[1,1.0,-1.5]}");
         GLOBS.put("ITEST_TOP_NUMBER", "1.0");
         GLOBS.put("ITEST_TOP_BIG", "9223372036854775808");
         GLOBS.put("ITEST_STRING", "\"just_a_string\"");

@@ -210,6 +210,23 @@ public class MetaServiceIT extends JsorcTestSupport {
     }
 
     @Test
+    public void aBundleThatEmbeddedItsOwnCopyOfTheApiIsRefused() throws Exception {
+        Bundle embedded = bundleContext.installBundle("itest:embedded-api", EmbeddedApiBundle.build(bundleContext));
+        embedded.start();
+        ServiceRegistration<?> after = Prototype.register(bundleContext, "after2", 0, 30, () -> new ColorService("a"));
+        try {
+            assertTrue("the copy registered its service",
+                    bundleContext.getAllServiceReferences(null, "(jsorc.service.name=embedded)") != null);
+            await("the later, valid registration to be listed").atMost(WAIT)
+                    .until(() -> meta.serviceNames().contains("after2"));
+            assertFalse(meta.serviceNames().contains("embedded"));
+        } finally {
+            after.unregister();
+            embedded.uninstall();
+        }
+    }
+
+    @Test
     public void configCommandsPrintTheOriginalsResults() {
         String index = executeCommand("jsorc:config-index");
         assertTrue(index, index.contains("META_CONFIG"));

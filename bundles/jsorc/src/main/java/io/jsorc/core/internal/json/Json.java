@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * JSON text ⇄ plain values ({@code LinkedHashMap} in key order, {@code ArrayList}, {@code String},
- * {@code Integer/Long/BigInteger}, {@code BigDecimal}, {@code Boolean}, null). Written text is compact and
+ * {@code Integer/Long/BigInteger}, {@code BigDecimal} (a negative zero is the {@code Double} -0.0, which BigDecimal
+ * cannot hold), {@code Boolean}, null). Written text is compact and
  * canonical for a value: {@code 1.0} stays {@code 1.0}, {@code 1} stays {@code 1}, big integers stay exact.
  *
  * <p>Thread-safety: immutable and thread-safe (Jackson's mapper is thread-safe once configured).
@@ -103,8 +104,11 @@ public final class Json {
                 return p.getText();
             case VALUE_NUMBER_INT:
                 return p.getNumberValue(); // Integer, Long or BigInteger: the smallest that holds it exactly
-            case VALUE_NUMBER_FLOAT:
-                return p.getDecimalValue();
+            case VALUE_NUMBER_FLOAT: {
+                java.math.BigDecimal decimal = p.getDecimalValue();
+                // BigDecimal has no negative zero; keep -0.0 (as Python's json does) as the one Double we return
+                return decimal.signum() == 0 && p.getText().startsWith("-") ? Double.valueOf(-0.0d) : decimal;
+            }
             case VALUE_TRUE:
                 return Boolean.TRUE;
             case VALUE_FALSE:

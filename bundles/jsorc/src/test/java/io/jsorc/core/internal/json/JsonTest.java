@@ -34,6 +34,11 @@ class JsonTest {
     }
 
     @Test
+    void negativeZeroKeepsItsSign() {
+        assertEquals("[-0.0,0.0,-0.0,0]", Json.write(Json.parse("[-0.0, 0.0, -0.00, -0]")));
+    }
+
+    @Test
     void objectsKeepKeyOrderInMutableMaps() {
         Object v = Json.parse("{\"z\":1,\"a\":[1]}");
         Map<?, ?> map = assertInstanceOf(LinkedHashMap.class, v);
