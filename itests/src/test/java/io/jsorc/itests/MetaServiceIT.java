@@ -227,6 +227,24 @@ public class MetaServiceIT extends JsorcTestSupport {
     }
 
     @Test
+    public void aContextIsDroppedWhenTheBundleOfItsClassStops() throws Exception {
+        Bundle owner = bundleContext.installBundle(
+                new File(System.getProperty("jsorc.stripe.jar")).toURI().toString() + "#context-owner");
+        try {
+            owner.start();
+            Class<?> type = owner.loadClass("io.jsorc.example.stripe.StripeService");
+            meta.addContext("owned", type);
+            meta.addContext("mine", ColorService.class, "kept");
+            assertEquals(type, meta.getContext("owned"));
+            owner.stop();
+            assertEquals(null, meta.getContext("owned"));
+            assertEquals("a context of another bundle stays", ColorService.class, meta.getContext("mine"));
+        } finally {
+            owner.uninstall();
+        }
+    }
+
+    @Test
     public void configCommandsPrintTheOriginalsResults() {
         String index = executeCommand("jsorc:config-index");
         assertTrue(index, index.contains("META_CONFIG"));
