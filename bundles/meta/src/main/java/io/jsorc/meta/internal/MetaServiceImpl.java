@@ -10,8 +10,6 @@ import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.Origin;
 import io.jsorc.api.event.ServiceStateListener;
 import io.jsorc.api.spi.AutomationProvider;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -53,7 +51,6 @@ public final class MetaServiceImpl implements MetaService {
     private final Contexts contexts = new Contexts();
     private final List<AutomationProvider> automation = new CopyOnWriteArrayList<>();
     private final AtomicInteger metaRefreshes = new AtomicInteger();
-    private final Instant activated = Instant.now();
     private final String bundle;
     private final RegistrationTracker tracker;
     private volatile MetaConfig metaConfig;
@@ -396,7 +393,7 @@ public final class MetaServiceImpl implements MetaService {
     private ServiceInfo metaInfo() {
         return new ServiceInfo(ServiceProperties.META, closed ? ServiceState.NOT_STARTED : ServiceState.RUNNING, true,
                 false, bundle, 0, 0, List.of(), ServiceProperties.META_CONFIG, null, null, null, null, 1,
-                metaRefreshes.get(), List.of(), Duration.between(activated, activated), 0);
+                metaRefreshes.get(), List.of(), null, 0);
     }
 
     private Hook bareHook() {
