@@ -52,6 +52,7 @@ public abstract class CommonService<A> {
     private volatile Map<String, Object> config = Map.of();
     private volatile Map<String, Object> manifest;
     private volatile Map<String, Object> manifestMeta = Map.of();
+    private volatile boolean closed;
 
     private volatile String lastError;
     private volatile String lastErrorDetail;
@@ -151,9 +152,15 @@ public abstract class CommonService<A> {
         runtime().transition(() -> fail(error));
     }
 
-    /** Stops daemons and closes the app, leaving the state as it is; used when the instance is released. */
+    /**
+     * Stops daemons and closes the app, leaving the state as it is; used when the instance is released. A closed
+     * instance never starts again and spawns no daemon.
+     */
     public final void close() {
-        runtime().transition(this::stopEverything);
+        runtime().transition(() -> {
+            closed = true;
+            stopEverything();
+        });
     }
 
     /** NOT_STARTED and no app: {@code start} would act (if enabled). */
@@ -178,6 +185,11 @@ public abstract class CommonService<A> {
      * @return the daemon's thread (the live one when it already existed)
      */
     protected final Thread spawnDaemon(String name, Runnable body, AutoCloseable stopper) {
+        ServiceState now = state;
+        if (closed || !(now == ServiceState.STARTED || now == ServiceState.RUNNING)) {
+            throw new IllegalStateException("Daemon " + name + " of " + serviceName() + " refused: the service is "
+                    + (closed ? "closed" : now.name()));
+        }
         synchronized (daemons) {
             Daemon existing = daemons.get(name);
             if (existing != null && existing.thread.isAlive()) {
@@ -197,12 +209,17 @@ public abstract class CommonService<A> {
 
     /** Stops and forgets the named daemons (all of them when no name is given). */
     public final void terminateDaemon(String... names) {
-        List<String> targets = names.length == 0 ? new ArrayList<>(daemons.keySet()) : List.of(names);
-        for (String name : targets) {
-            Daemon daemon = daemons.remove(name);
-            if (daemon != null) {
-                daemon.stop(name, serviceName());
+        List<Map.Entry<String, Daemon>> stopping = new ArrayList<>();
+        synchronized (daemons) {
+            for (String name : names.length == 0 ? new ArrayList<>(daemons.keySet()) : List.of(names)) {
+                Daemon daemon = daemons.remove(name);
+                if (daemon != null) {
+                    stopping.add(Map.entry(name, daemon));
+                }
             }
+        }
+        for (Map.Entry<String, Daemon> entry : stopping) {
+            entry.getValue().stop(entry.getKey(), serviceName());
         }
     }
 
@@ -319,13 +336,16 @@ public abstract class CommonService<A> {
             config = Collections.unmodifiableMap(builtConfig);
             enabled = newEnabled;
             quiet = newQuiet;
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
             LOG.error("Error loading settings for {}", getClass().getName(), e);
             manifest = null;
             manifestMeta = Map.of();
             config = Map.of();
             enabled = false;
             quiet = false;
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 
@@ -335,7 +355,7 @@ public abstract class CommonService<A> {
                     getClass().getSimpleName(), serviceName());
             return;
         }
-        if (!enabled || !isReady()) {
+        if (closed || !enabled || !isReady()) {
             return;
         }
         long begin = System.nanoTime();
@@ -353,8 +373,11 @@ public abstract class CommonService<A> {
                 postRun(hook);
                 return null;
             });
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             fail(e);
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 

@@ -278,6 +278,45 @@ class CommonServiceTest {
     }
 
     @Test
+    void anErrorFromRunIsAFailureToo() {
+        Svc svc = new Svc() {
+            @Override
+            protected AutoCloseable run(Hook hook) {
+                throw new java.util.ServiceConfigurationError("no provider");
+            }
+        };
+        svc.buildSettings(null);
+        svc.start(null);
+        assertTrue(svc.hasFailed());
+        assertTrue(svc.getLastError().contains("no provider"));
+    }
+
+    @Test
+    void aClosedInstanceNeverStartsAgain() {
+        Svc svc = new Svc();
+        svc.buildSettings(null);
+        svc.start(null);
+        svc.close();
+        assertEquals(1, svc.closes.get());
+        svc.reset(null, true);
+        assertFalse(svc.isRunning());
+        assertEquals(1, svc.runs.get());
+    }
+
+    @Test
+    void daemonsAreRefusedOutsideAStart() {
+        Svc svc = new Svc();
+        IllegalStateException refused = null;
+        try {
+            svc.spawnDaemon("late", () -> { });
+        } catch (IllegalStateException e) {
+            refused = e;
+        }
+        assertTrue(refused != null && refused.getMessage().contains("NOT_STARTED"));
+        assertEquals(List.of(), svc.getDaemons());
+    }
+
+    @Test
     void proxyServiceNeverRuns() {
         CommonService<Object> proxy = CommonService.proxy("nothing");
         proxy.buildSettings(null);

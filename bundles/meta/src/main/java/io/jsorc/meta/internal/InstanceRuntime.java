@@ -108,10 +108,11 @@ final class InstanceRuntime implements ServiceRuntime {
             return result.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw asException(e.getCause());
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | InterruptedException e) {
+            // abandoned (timed out, or this transition was interrupted): a result arriving later is closed
             StackTraceElement[] stack;
             synchronized (lock) {
-                if (result.isDone()) {
+                if (result.isDone() && !result.isCompletedExceptionally()) {
                     return result.getNow(null);
                 }
                 abandoned[0] = true;
@@ -120,6 +121,10 @@ final class InstanceRuntime implements ServiceRuntime {
                 if (hung != null) {
                     hung.interrupt();
                 }
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw e;
             }
             TimeoutException timeout = new TimeoutException("run did not finish within " + seconds + " s");
             timeout.setStackTrace(stack);

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,21 @@ final class KeyedSerialExecutor {
             queue.add(task);
         }
         if (first) {
-            delegate.execute(() -> drain(key));
+            try {
+                delegate.execute(() -> drain(key));
+            } catch (RejectedExecutionException e) {
+                // shut down: forget the task, or every later task of this key would wait behind it forever
+                synchronized (queues) {
+                    ArrayDeque<Runnable> queue = queues.get(key);
+                    if (queue != null) {
+                        queue.remove(task);
+                        if (queue.isEmpty()) {
+                            queues.remove(key);
+                        }
+                    }
+                }
+                throw e;
+            }
         }
     }
 

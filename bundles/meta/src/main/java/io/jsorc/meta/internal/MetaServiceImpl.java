@@ -133,7 +133,7 @@ public final class MetaServiceImpl implements MetaService {
             return;
         }
         boolean replacing = slot.background != null;
-        boolean wasRunning = replacing && slot.background.isRunning();
+        boolean wasRunning = replacing && table.runningAfterPending(slot.background);
         if (replacing) {
             CommonService<?> old = slot.background;
             slot.background = null;
@@ -154,7 +154,7 @@ public final class MetaServiceImpl implements MetaService {
         slot.backgroundSource = winner;
         boolean start = replacing ? wasRunning : !(isAutomated() && metaConfig.keepAlive().contains(name));
         if (start && fresh.isEnabled()) {
-            executors.transitions().execute(() -> fresh.start(hook));
+            table.startLater(fresh, hook);
         }
     }
 
@@ -225,6 +225,10 @@ public final class MetaServiceImpl implements MetaService {
     @Override
     public ServiceRegistration<?> addServiceBuilder(BundleContext owner, String name,
             Supplier<? extends CommonService<?>> supplier) {
+        if (!RegistrationTracker.validName(name)) {
+            throw new IllegalArgumentException("Invalid service name " + name + ": it must match "
+                    + RegistrationTracker.NAME_PATTERN);
+        }
         if (ServiceProperties.META.equals(name) || (table.slot(name) != null && table.slot(name).winner() != null)) {
             throw new IllegalArgumentException(name + " already exists!");
         }

@@ -28,7 +28,15 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
         implements Registrar, SynchronousBundleListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationTracker.class);
-    private static final String FILTER = "(" + ServiceProperties.SERVICE_NAME + "=*)";
+    private static final String FILTER = "(&(objectClass=" + CommonService.class.getName() + ")("
+            + ServiceProperties.SERVICE_NAME + "=*))";
+
+    /** Service names and the globs they declare: what a glob name may be. */
+    static final String NAME_PATTERN = "[A-Za-z0-9_]{1,100}";
+
+    static boolean validName(String name) {
+        return name != null && name.matches(NAME_PATTERN);
+    }
 
     private final MetaServiceImpl meta;
     private final Contexts contexts;
@@ -57,9 +65,15 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
         Bundle provider = reference.getBundle();
         String label = provider == null ? "?" : provider.getSymbolicName() + " " + provider.getVersion();
         Object name = reference.getProperty(ServiceProperties.SERVICE_NAME);
-        if (!(name instanceof String text) || text.isBlank() || ServiceProperties.META.equals(text)) {
-            LOG.warn("Refusing service {} of bundle {}: {} must be a service name other than meta", name, label,
-                    ServiceProperties.SERVICE_NAME);
+        if (!(name instanceof String text) || !validName(text) || ServiceProperties.META.equals(text)) {
+            LOG.warn("Refusing service {} of bundle {}: {} must match {} and not be meta", name, label,
+                    ServiceProperties.SERVICE_NAME, NAME_PATTERN);
+            return null;
+        }
+        String config = configGlob(reference, text);
+        if (!validName(config)) {
+            LOG.warn("Refusing service {} of bundle {}: its {} {} must match {}", text, label,
+                    ServiceProperties.SERVICE_CONFIG, config, NAME_PATTERN);
             return null;
         }
         if (!Constants.SCOPE_PROTOTYPE.equals(reference.getProperty(Constants.SERVICE_SCOPE))) {
@@ -77,7 +91,7 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
             return null;
         }
         ServiceSource source = new ServiceSource(text, (Long) reference.getProperty(Constants.SERVICE_ID),
-                ranking(reference), label, configGlob(reference, text),
+                ranking(reference), label, config,
                 stringProperty(reference, ServiceProperties.SERVICE_MANIFEST), timeout(reference),
                 () -> (CommonService<?>) objects.getService(), instance -> ungetQuietly(objects, instance));
         LOG.info("Service {} arrived from {}", text, source.label());
@@ -109,6 +123,9 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
     @Override
     public ServiceRegistration<?> register(BundleContext owner, String name,
             Supplier<? extends CommonService<?>> supplier) {
+        if (!validName(name)) {
+            throw new IllegalArgumentException("Invalid service name " + name + ": it must match " + NAME_PATTERN);
+        }
         synchronized (builderLock) {
             try {
                 if (owner.getServiceReferences((String) null,

@@ -35,6 +35,9 @@ final class ServiceTable {
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<CommonService<?>, ServiceSource> outstanding = new ConcurrentHashMap<>();
+    /** The runtime of every live instance (weak: a released instance may be collected). */
+    private final Map<CommonService<?>, InstanceRuntime> runtimes =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private final KeyedSerialExecutor lanes;
     private final MetaExecutors executors;
     private final StateEvents events;
@@ -120,11 +123,29 @@ final class ServiceTable {
                     source.label());
             return null;
         }
+        runtimes.put(service, runtime);
         service.buildSettings(hook);
         if (!background) {
             outstanding.put(service, source);
         }
         return service;
+    }
+
+    /**
+     * Queues a start on the instance's own lane and returns at once: a retire queued after it runs after it, so
+     * a start can never act on a retired instance.
+     */
+    void startLater(CommonService<?> service, Hook hook) {
+        InstanceRuntime runtime = runtimes.get(service);
+        if (runtime != null) {
+            lanes.execute(runtime, () -> service.start(hook));
+        }
+    }
+
+    /** Whether the instance is RUNNING once the transitions queued before this call have run. */
+    boolean runningAfterPending(CommonService<?> service) {
+        InstanceRuntime runtime = runtimes.get(service);
+        return runtime == null ? service.isRunning() : lanes.call(runtime, service::isRunning);
     }
 
     /** Resets, closes and releases an instance (its daemons end, its app is closed). */

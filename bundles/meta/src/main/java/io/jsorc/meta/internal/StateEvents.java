@@ -53,7 +53,11 @@ final class StateEvents {
             boolean background) {
         String text = error == null ? null : error.getClass().getName() + ": " + error.getMessage();
         ServiceStateEvent event = new ServiceStateEvent(name, from, to, text, bundle, background, Instant.now());
-        lanes.execute(name, () -> deliver(event));
+        try {
+            lanes.execute(name, () -> deliver(event));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("MetaService stopped; {} not delivered", event);
+        }
     }
 
     private void deliver(ServiceStateEvent event) {

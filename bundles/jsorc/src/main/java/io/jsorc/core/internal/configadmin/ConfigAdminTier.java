@@ -208,14 +208,15 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             if (current.isEmpty() || current.get().revision() != expectedRevision) {
                 return false;
             }
+            // Config Admin first: when it fails, the file (what survives `clean`) and our bookkeeping are untouched
+            Configuration[] found = listConfigs("(service.pid=" + GlobConfig.pid(name) + ")");
+            for (Configuration c : found) {
+                c.delete();
+            }
             known.remove(name);
             Path f = file(name);
             if (f != null) {
                 Files.deleteIfExists(f);
-            }
-            Configuration[] found = listConfigs("(service.pid=" + GlobConfig.pid(name) + ")");
-            for (Configuration c : found) {
-                c.delete();
             }
             return true;
         }

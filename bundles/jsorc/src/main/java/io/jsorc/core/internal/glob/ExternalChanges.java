@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * a tier that is not the truth only evict the cached copy.
  *
  * <p>Thread-safety: called on the tier's own notification thread; works under the store's per-name lock and
- * publishes events after releasing it.
+ * publishes events (an enqueue) while still holding it, so events of one name stay in order.
  */
 final class ExternalChanges {
 
@@ -41,10 +41,13 @@ final class ExternalChanges {
             return;
         }
         try {
-            GlobEvent event = tiers.locked(name, () -> apply(tier, change));
-            if (event != null) {
-                publish.accept(event);
-            }
+            tiers.locked(name, () -> {
+                GlobEvent event = apply(tier, change);
+                if (event != null) {
+                    publish.accept(event); // an enqueue: under the lock so one name's events stay in order
+                }
+                return null;
+            });
         } catch (RuntimeException e) {
             LOG.error("Handling an outside change of glob {} in tier {} failed", name, tier.name(), e);
         }

@@ -46,9 +46,20 @@ public final class GlobStoreImpl implements GlobStore {
     private final GlobEvents events = new GlobEvents(() -> listeners, () -> eventAdmin);
     private final ExternalChanges external = new ExternalChanges(tiers, events::publish);
 
-    @Activate
+    /** The test kit's store: the process-wide memory tier only, nothing durable. */
     public GlobStoreImpl() {
         LOG.info("Glob store started");
+    }
+
+    /**
+     * The DS constructor. The Config Admin tier is a mandatory static reference: no write is acknowledged, and no
+     * default written over a stored value, while nothing durable is bound; when it goes, this store (and
+     * MetaService, which needs it) go too.
+     */
+    @Activate
+    public GlobStoreImpl(@Reference(target = "(" + GlobTier.TIER_NAME + "=configadmin)") GlobTier durable) {
+        this();
+        addTier(durable);
     }
 
     /** Stops the event thread and every tier subscription (DS deactivate; the test kit's close). */
@@ -60,7 +71,7 @@ public final class GlobStoreImpl implements GlobStore {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + GlobTier.TIER_NAME + "=configadmin))")
     void addTier(GlobTier tier) {
         tiers.add(tier, change -> external.onChange(tier, change));
     }
@@ -120,23 +131,28 @@ public final class GlobStoreImpl implements GlobStore {
 
     private long write(String name, String canonical, Long expectedRevision, Origin origin) {
         java.util.Objects.requireNonNull(origin, "origin");
-        Tiers.Written written = tiers.write(name, expectedRevision,
-                current -> new StoredGlob(name, canonical, current + 1, Instant.now(), origin));
-        events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
-                written.glob().time()));
-        return written.glob().revision();
+        // publish (an enqueue) under the name's lock, so events of one name leave in revision order
+        return tiers.locked(name, () -> {
+            Tiers.Written written = tiers.write(name, expectedRevision,
+                    current -> new StoredGlob(name, canonical, current + 1, Instant.now(), origin));
+            events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
+                    written.glob().time()));
+            return written.glob().revision();
+        });
     }
 
     @Override
     public boolean delete(String name, Long expectedRevision, Origin origin) {
         GlobRules.checkName(name);
         java.util.Objects.requireNonNull(origin, "origin");
-        long old = tiers.delete(name, expectedRevision);
-        if (old == 0) {
-            return false;
-        }
-        events.publish(new GlobEvent(name, old, 0, origin, Instant.now()));
-        return true;
+        return tiers.locked(name, () -> {
+            long old = tiers.delete(name, expectedRevision);
+            if (old == 0) {
+                return false;
+            }
+            events.publish(new GlobEvent(name, old, 0, origin, Instant.now()));
+            return true;
+        });
     }
 
     @Override
