@@ -159,12 +159,21 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     public boolean compareAndSet(String name, long expectedRevision, StoredGlob glob) throws IOException {
         synchronized (lock(name)) {
             Optional<StoredGlob> current = read(name);
-            if (current.isEmpty() || current.get().revision() != expectedRevision) {
+            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())) {
                 return false;
             }
             store(glob);
             return true;
         }
+    }
+
+    /**
+     * True while an outside edit (same revision, other text) is waiting for the watcher to turn it into a revision:
+     * a compare-and-set then fails as stale instead of silently overwriting the operator's edit.
+     */
+    private boolean editedBehindOurBack(StoredGlob current) {
+        StoredGlob ours = known.get(current.name());
+        return ours != null && !GlobConfig.sameRevision(ours, current);
     }
 
     private void store(StoredGlob glob) throws IOException {
@@ -205,7 +214,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     public boolean delete(String name, long expectedRevision) throws IOException {
         synchronized (lock(name)) {
             Optional<StoredGlob> current = read(name);
-            if (current.isEmpty() || current.get().revision() != expectedRevision) {
+            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())) {
                 return false;
             }
             // Config Admin first: when it fails, the file (what survives `clean`) and our bookkeeping are untouched

@@ -66,6 +66,16 @@ class ConfigAdminTierTest {
     }
 
     @Test
+    void aCompareAndSetDoesNotOverwriteAnOutsideEditNotYetTurnedIntoARevision() throws Exception {
+        store.set("W_CONFIG", "{\"a\":1}", null, ME);
+        // an operator's edit that Config Admin already holds but whose event has not been handled yet
+        admin.store.get(GlobConfig.pid("W_CONFIG")).put("json", "{\"a\":2}");
+        StoredGlob mine = new StoredGlob("W_CONFIG", "{\"a\":3}", 2, Instant.now(), ME);
+        assertFalse(tier.compareAndSet("W_CONFIG", 1, mine));
+        assertEquals("{\"a\":2}", config("W_CONFIG").get("json"));
+    }
+
+    @Test
     void aWriteIsInConfigAdminAndInTheEtcFileBeforeItReturns() throws Exception {
         store.set("A_CONFIG", JSON, null, ME);
         Map<String, Object> c = config("A_CONFIG");
