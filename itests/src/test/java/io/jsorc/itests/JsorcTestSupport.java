@@ -46,7 +46,7 @@ import org.osgi.framework.BundleContext;
 public abstract class JsorcTestSupport {
 
     /** Symbolic names of the bundles feature {@code jsorc} must bring up. */
-    protected static final String[] JSORC_BUNDLES = {"io.jsorc.api", "io.jsorc.meta", "io.jsorc.core", "io.jsorc.shell"};
+    protected static final String[] JSORC_BUNDLES = {"io.jsorc.api", "io.jsorc.meta", "io.jsorc.globs", "io.jsorc.shell"};
 
     protected static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 

@@ -6,7 +6,7 @@ import io.jsorc.api.MetaService;
 import io.jsorc.api.ServiceProperties;
 import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.event.ServiceStateListener;
-import io.jsorc.core.internal.glob.GlobStoreImpl;
+import io.jsorc.globs.internal.glob.GlobStoreImpl;
 import io.jsorc.meta.internal.MetaServiceImpl;
 import io.jsorc.meta.internal.ServiceSource;
 import java.util.Dictionary;

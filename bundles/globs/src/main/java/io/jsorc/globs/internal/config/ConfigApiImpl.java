@@ -1,0 +1,124 @@
+package io.jsorc.globs.internal.config;
+
+import io.jsorc.api.CommonService;
+import io.jsorc.api.ServiceProperties;
+import io.jsorc.api.config.ConfigApi;
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.GlobException.Reason;
+import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.Origin;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The original's admin config API over the glob store. Valid names are the config globs declared by the
+ * {@code CommonService} registrations in the service registry (the one list of services) plus {@code META_CONFIG};
+ * with {@code doCheck} any other name is refused with the original's text. {@code configSet} only stores: applying a
+ * change is {@code MetaService.refresh}'s job.
+ *
+ * <p>Thread-safety: every method is thread-safe.
+ */
+@Component(service = ConfigApi.class)
+public final class ConfigApiImpl implements ConfigApi {
+
+    private final GlobStore store;
+    /** {@code service.id} → the config glob that registration declares. */
+    private final Map<Object, String> declared = new ConcurrentHashMap<>();
+
+    @Activate
+    public ConfigApiImpl(@Reference GlobStore store) {
+        this.store = store;
+    }
+
+    /** A service registration arrived (only its properties are read; the service object is never taken). */
+    @Reference(service = CommonService.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, target = "(" + ServiceProperties.SERVICE_NAME + "=*)")
+    void addService(Map<String, Object> properties) {
+        Object name = properties.get(ServiceProperties.SERVICE_NAME);
+        Object config = properties.get(ServiceProperties.SERVICE_CONFIG);
+        if (name instanceof String service) {
+            declared.put(properties.get(Constants.SERVICE_ID), config instanceof String glob && !glob.isBlank()
+                    ? glob : ServiceProperties.defaultConfigName(service));
+        }
+    }
+
+    void removeService(Map<String, Object> properties) {
+        declared.remove(properties.get(Constants.SERVICE_ID));
+    }
+
+    @Override
+    public String configGet(String name, boolean doCheck) {
+        check(name, doCheck);
+        return store.get(name).map(GlobValue::json).orElse(null);
+    }
+
+    @Override
+    public String configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin) {
+        check(name, doCheck);
+        store.set(name, json, expectedRevision, origin);
+        return "Config of '" + name + "' to '" + store.toJson(store.parse(json)) + "' set!";
+    }
+
+    @Override
+    public List<String> configList() {
+        Set<String> valid = validNames();
+        return store.list().stream().filter(valid::contains).sorted().collect(Collectors.toList());
+    }
+
+    @Override
+    public List<String> configIndex() {
+        return List.copyOf(validNames());
+    }
+
+    @Override
+    public boolean configExists(String name) {
+        return store.exists(name);
+    }
+
+    @Override
+    public String configDelete(String name, boolean doCheck, Origin origin) {
+        check(name, doCheck);
+        store.delete(name, GlobStore.ANY_REVISION, origin);
+        return name + " Deleted.";
+    }
+
+    private TreeSet<String> validNames() {
+        TreeSet<String> names = new TreeSet<>(declared.values());
+        names.add(ServiceProperties.META_CONFIG);
+        return names;
+    }
+
+    private void check(String name, boolean doCheck) {
+        if (!doCheck) {
+            return;
+        }
+        TreeSet<String> valid = validNames();
+        if (!valid.contains(name)) {
+            throw new GlobException(Reason.NOT_RECOGNIZED,
+                    "Config " + name + " not recognized, must be in " + pythonList(valid) + "!");
+        }
+    }
+
+    /** The Python repr of a list of names: {@code ['A', 'B']}. */
+    static String pythonList(Iterable<String> names) {
+        StringBuilder b = new StringBuilder("[");
+        for (String n : names) {
+            if (b.length() > 1) {
+                b.append(", ");
+            }
+            b.append('\'').append(n.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+        }
+        return b.append(']').toString();
+    }
+}

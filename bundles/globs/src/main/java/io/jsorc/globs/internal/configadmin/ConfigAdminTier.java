@@ -1,0 +1,317 @@
+package io.jsorc.globs.internal.configadmin;
+
+import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.spi.GlobTier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable glob tier: one Config Admin configuration per glob (PID {@code jsorc.glob.<NAME>}, location
+ * {@code ?}), mirrored to {@code etc/jsorc.glob.<NAME>.cfg} as Karaf keeps its own configuration, so globs survive
+ * a restart and {@code bin/karaf clean}. A write goes to the file first (fsync + atomic rename), then to Config
+ * Admin; if Config Admin fails the file is put back. Edits made behind our back arrive as configuration events,
+ * are queued and read on one worker thread ({@link Watcher}) and handed to subscribers as {@link TierChange}s.
+ *
+ * <p>Thread-safety: every method is thread-safe; the methods of one name are serialized by a per-name monitor.
+ * Subscribers are called on the worker thread with no lock held.
+ */
+@Component(service = {GlobTier.class, ConfigurationListener.class}, immediate = true,
+        property = GlobTier.TIER_NAME + "=" + ConfigAdminTier.NAME)
+public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminTier.class);
+    public static final String NAME = "configadmin";
+    public static final int ORDER = 100;
+
+    private final ConfigurationAdmin admin;
+    private final Path etc;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** What this tier last wrote or saw per name: a configuration that differs was edited behind our back. */
+    private final Map<String, StoredGlob> known = new ConcurrentHashMap<>();
+    private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
+    private final Watcher watcher = new Watcher(this);
+
+    @Activate
+    public ConfigAdminTier(@Reference ConfigurationAdmin admin) {
+        this(admin, etcFromKaraf());
+    }
+
+    /** @param etc the directory for the .cfg files, or null for none (globs then live in Config Admin only) */
+    public ConfigAdminTier(ConfigurationAdmin admin, Path etc) {
+        this.admin = admin;
+        this.etc = etc;
+        if (etc == null) {
+            LOG.warn("karaf.etc is not set: globs are kept in Config Admin only and do not survive a clean start");
+        } else {
+            LOG.info("Config Admin glob tier started, files in {}", etc);
+        }
+    }
+
+    private static Path etcFromKaraf() {
+        String dir = System.getProperty("karaf.etc");
+        return dir == null || dir.isBlank() ? null : Paths.get(dir);
+    }
+
+    @Deactivate
+    public void deactivate() {
+        watcher.close();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, k -> new Object());
+    }
+
+    Path file(String name) {
+        return etc == null ? null : etc.resolve(GlobConfig.pid(name) + ".cfg");
+    }
+
+    @Override
+    public Optional<StoredGlob> get(String name) throws IOException {
+        synchronized (lock(name)) {
+            Optional<StoredGlob> glob = read(name);
+            glob.ifPresent(g -> known.putIfAbsent(name, g));
+            return glob;
+        }
+    }
+
+    /** Config Admin first; the file when Config Admin has nothing yet (FileInstall loads etc/ asynchronously). */
+    Optional<StoredGlob> read(String name) throws IOException {
+        Optional<Map<String, Object>> props = configProperties(name);
+        if (props.isEmpty()) {
+            Path f = file(name);
+            if (f != null && Files.isRegularFile(f)) {
+                props = Optional.of(CfgFile.decode(Files.readString(f, StandardCharsets.ISO_8859_1)));
+            }
+        }
+        return props.map(p -> GlobConfig.fromProperties(name, p, externalOrigin(p)));
+    }
+
+    Optional<Map<String, Object>> configProperties(String name) throws IOException {
+        Configuration[] found;
+        try {
+            found = admin.listConfigurations("(service.pid=" + GlobConfig.pid(name) + ")");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IOException(e);
+        }
+        if (found == null || found.length == 0 || found[0].getProperties() == null) {
+            return Optional.empty();
+        }
+        Dictionary<String, Object> d = found[0].getProperties();
+        Map<String, Object> map = new HashMap<>();
+        for (Enumeration<String> keys = d.keys(); keys.hasMoreElements(); ) {
+            String k = keys.nextElement();
+            map.put(k, d.get(k));
+        }
+        return Optional.of(map);
+    }
+
+    static Origin externalOrigin(Map<String, ?> props) {
+        return Origin.local("operator", props.containsKey(GlobConfig.FILEINSTALL_FILENAME) ? "file" : NAME);
+    }
+
+    @Override
+    public boolean putIfAbsent(StoredGlob glob) throws IOException {
+        synchronized (lock(glob.name())) {
+            if (read(glob.name()).isPresent()) {
+                return false;
+            }
+            store(glob);
+            return true;
+        }
+    }
+
+    @Override
+    public boolean compareAndSet(String name, long expectedRevision, StoredGlob glob) throws IOException {
+        synchronized (lock(name)) {
+            Optional<StoredGlob> current = read(name);
+            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())) {
+                return false;
+            }
+            store(glob);
+            return true;
+        }
+    }
+
+    /**
+     * True while an outside edit (same revision, other text) is waiting for the watcher to turn it into a revision:
+     * a compare-and-set then fails as stale instead of silently overwriting the operator's edit.
+     */
+    private boolean editedBehindOurBack(StoredGlob current) {
+        StoredGlob ours = known.get(current.name());
+        return ours != null && !GlobConfig.sameRevision(ours, current);
+    }
+
+    private void store(StoredGlob glob) throws IOException {
+        String name = glob.name();
+        Path f = file(name);
+        byte[] before = f != null && Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
+        StoredGlob wasKnown = known.put(name, glob); // before the event of our own update can arrive
+        try {
+            if (f != null) {
+                CfgFile.writeAtomically(f, CfgFile.encode("JsOrc config glob " + name
+                        + " - written by JsOrc; an edit here becomes a new revision", GlobConfig.toProperties(glob)));
+            }
+            admin.getConfiguration(GlobConfig.pid(name), "?").update(GlobConfig.toDictionary(glob));
+        } catch (IOException | RuntimeException e) {
+            restore(name, wasKnown, f, before);
+            throw e;
+        }
+    }
+
+    private void restore(String name, StoredGlob wasKnown, Path f, byte[] before) {
+        if (wasKnown == null) {
+            known.remove(name);
+        } else {
+            known.put(name, wasKnown);
+        }
+        try {
+            if (f != null && before != null) {
+                CfgFile.writeAtomically(f, new String(before, StandardCharsets.US_ASCII));
+            } else if (f != null) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.error("Could not put back {} after a failed write of glob {}", f, name, e);
+        }
+    }
+
+    @Override
+    public boolean delete(String name, long expectedRevision) throws IOException {
+        synchronized (lock(name)) {
+            Optional<StoredGlob> current = read(name);
+            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())) {
+                return false;
+            }
+            // Config Admin first: when it fails, the file (what survives `clean`) and our bookkeeping are untouched
+            Configuration[] found = listConfigs("(service.pid=" + GlobConfig.pid(name) + ")");
+            for (Configuration c : found) {
+                c.delete();
+            }
+            known.remove(name);
+            Path f = file(name);
+            if (f != null) {
+                Files.deleteIfExists(f);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public List<String> list() throws IOException {
+        TreeSet<String> names = new TreeSet<>();
+        for (Configuration c : listConfigs("(service.pid=" + GlobConfig.PID_PREFIX + "*)")) {
+            String n = GlobConfig.name(c.getPid());
+            if (n != null) {
+                names.add(n);
+            }
+        }
+        if (etc != null && Files.isDirectory(etc)) {
+            try (var files = Files.list(etc)) {
+                files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith(GlobConfig.PID_PREFIX) && n.endsWith(".cfg"))
+                        .forEach(n -> names.add(n.substring(GlobConfig.PID_PREFIX.length(), n.length() - 4)));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    private Configuration[] listConfigs(String filter) throws IOException {
+        try {
+            Configuration[] found = admin.listConfigurations(filter);
+            return found == null ? new Configuration[0] : found;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<TierChange> listener) {
+        subscribers.add(listener);
+        return () -> subscribers.remove(listener);
+    }
+
+    /** Only enqueues: Config Admin's event thread never waits for us. */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        String name = GlobConfig.name(event.getPid());
+        if (name != null) {
+            watcher.enqueue(name);
+        }
+    }
+
+    /** On the worker: the change of {@code name} made by someone else, or null when it is our own echo. */
+    TierChange detectChange(String name) throws IOException {
+        synchronized (lock(name)) {
+            Optional<Map<String, Object>> props = configProperties(name);
+            StoredGlob before = known.get(name);
+            if (props.isEmpty()) {
+                if (before == null) {
+                    return null; // our own delete, or never seen
+                }
+                known.remove(name);
+                Path f = file(name);
+                if (f != null) {
+                    Files.deleteIfExists(f); // deleted by config:delete: the file must not bring it back
+                }
+                return new TierChange(name, null);
+            }
+            StoredGlob now = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
+            if (GlobConfig.sameRevision(before, now)) {
+                return null;
+            }
+            StoredGlob edited = new StoredGlob(name, now.json(), now.revision(), now.time(),
+                    externalOrigin(props.get()));
+            known.put(name, edited);
+            return new TierChange(name, edited);
+        }
+    }
+
+    void deliver(TierChange change) {
+        for (Consumer<TierChange> s : subscribers) {
+            try {
+                s.accept(change);
+            } catch (RuntimeException e) {
+                LOG.error("A subscriber of the Config Admin glob tier failed on {}", change.name(), e);
+            }
+        }
+    }
+
+    boolean watcherStopped() {
+        return watcher.isStopped();
+    }
+}

@@ -1,0 +1,67 @@
+package io.jsorc.globs.internal.configadmin;
+
+import io.jsorc.api.spi.GlobTier.TierChange;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one worker thread ({@code jsorc/glob-configadmin}) that reads configurations named in configuration events
+ * and hands the changes to the tier's subscribers, in event order.
+ *
+ * <p>Thread-safety: {@link #enqueue} from any thread; {@link #close} stops the worker with a bounded wait.
+ */
+final class Watcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+
+    private final ConfigAdminTier tier;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jsorc/glob-configadmin");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Watcher(ConfigAdminTier tier) {
+        this.tier = tier;
+    }
+
+    void enqueue(String name) {
+        try {
+            worker.execute(() -> process(name));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Configuration event of glob {} ignored: the tier is stopping", name);
+        }
+    }
+
+    private void process(String name) {
+        try {
+            TierChange change = tier.detectChange(name);
+            if (change != null) {
+                tier.deliver(change);
+            }
+        } catch (Exception e) {
+            LOG.error("Reading the changed configuration of glob {} failed", name, e);
+        }
+    }
+
+    boolean isStopped() {
+        return worker.isShutdown();
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

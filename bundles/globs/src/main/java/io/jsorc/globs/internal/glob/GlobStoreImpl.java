@@ -1,0 +1,235 @@
+package io.jsorc.globs.internal.glob;
+
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.GlobException.Reason;
+import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.event.GlobEvent;
+import io.jsorc.api.event.GlobListener;
+import io.jsorc.api.spi.GlobTier;
+import io.jsorc.globs.internal.json.Json;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The glob store: a process-wide memory cache plus every registered {@link GlobTier}; the tier with the highest
+ * {@code order()} is the truth. A write reaches the truth first (compare-and-set on the revision it read), then
+ * the lower tiers; when the truth refuses or fails nothing else is touched. Edits made in the truth behind our
+ * back arrive through {@link GlobTier#subscribe} and are handled by {@link ExternalChanges}.
+ *
+ * <p>Thread-safety: every method is thread-safe. Writes to one name are serialized by a per-name lock held only
+ * around tier calls (our own SPI); listeners and EventAdmin are called on the event thread, never under it.
+ */
+@Component(service = GlobStore.class, immediate = true)
+public final class GlobStoreImpl implements GlobStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GlobStoreImpl.class);
+
+    private final Tiers tiers = new Tiers();
+    private final List<GlobListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile EventAdmin eventAdmin;
+    private final GlobEvents events = new GlobEvents(() -> listeners, () -> eventAdmin);
+    private final ExternalChanges external = new ExternalChanges(tiers, events::publish);
+
+    /** The test kit's store: the process-wide memory tier only, nothing durable. */
+    public GlobStoreImpl() {
+        LOG.info("Glob store started");
+    }
+
+    /**
+     * The DS constructor. The Config Admin tier is a mandatory static reference: no write is acknowledged, and no
+     * default written over a stored value, while nothing durable is bound; when it goes, this store (and
+     * MetaService, which needs it) go too.
+     */
+    @Activate
+    public GlobStoreImpl(@Reference(target = "(" + GlobTier.TIER_NAME + "=configadmin)") GlobTier durable) {
+        this();
+        addTier(durable);
+    }
+
+    /** Stops the event thread and every tier subscription (DS deactivate; the test kit's close). */
+    @Deactivate
+    public void close() {
+        tiers.close();
+        events.close();
+        LOG.info("Glob store stopped");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + GlobTier.TIER_NAME + "=configadmin))")
+    void addTier(GlobTier tier) {
+        tiers.add(tier, change -> external.onChange(tier, change));
+    }
+
+    void removeTier(GlobTier tier) {
+        tiers.remove(tier);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addListener(GlobListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(GlobListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEventAdmin(EventAdmin admin) {
+        this.eventAdmin = admin;
+    }
+
+    void unsetEventAdmin(EventAdmin admin) {
+        if (this.eventAdmin == admin) {
+            this.eventAdmin = null;
+        }
+    }
+
+    @Override
+    public Optional<GlobValue> get(String name) {
+        GlobRules.checkName(name);
+        return tiers.read(name).map(GlobStoreImpl::toValue);
+    }
+
+    @Override
+    public long set(String name, String json, Long expectedRevision, Origin origin) {
+        GlobRules.checkName(name);
+        Object value = GlobRules.parseValue(name, json);
+        return write(name, Json.write(value), expectedRevision, origin);
+    }
+
+    @Override
+    public long setValue(String name, Object value, Long expectedRevision, Origin origin) {
+        GlobRules.checkName(name);
+        String json;
+        try {
+            json = Json.write(value);
+        } catch (IllegalArgumentException e) {
+            throw new GlobException(Reason.INVALID_VALUE, "Value of " + name + " is not a plain JSON value: "
+                    + e.getMessage(), e);
+        }
+        // round trip so the stored text is exactly what a parse of it writes back
+        return set(name, json, expectedRevision, origin);
+    }
+
+    private long write(String name, String canonical, Long expectedRevision, Origin origin) {
+        java.util.Objects.requireNonNull(origin, "origin");
+        // publish (an enqueue) under the name's lock, so events of one name leave in revision order
+        return tiers.locked(name, () -> {
+            Tiers.Written written = tiers.write(name, expectedRevision,
+                    current -> new StoredGlob(name, canonical, current + 1, Instant.now(), origin));
+            events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
+                    written.glob().time()));
+            return written.glob().revision();
+        });
+    }
+
+    @Override
+    public boolean delete(String name, Long expectedRevision, Origin origin) {
+        GlobRules.checkName(name);
+        java.util.Objects.requireNonNull(origin, "origin");
+        return tiers.locked(name, () -> {
+            long old = tiers.delete(name, expectedRevision);
+            if (old == 0) {
+                return false;
+            }
+            events.publish(new GlobEvent(name, old, 0, origin, Instant.now()));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return GlobRules.validName(name) && tiers.read(name).isPresent();
+    }
+
+    @Override
+    public List<String> list() {
+        return tiers.list();
+    }
+
+    @Override
+    public Map<String, Object> serviceGlob(String name, Map<String, ?> defaults, Origin origin) {
+        GlobRules.checkName(name);
+        Origin byDefault = new Origin(origin.actor(), "default", origin.node());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return serviceGlobOnce(name, defaults, byDefault);
+            } catch (GlobException e) {
+                if (e.reason() != Reason.STALE_REVISION || attempt >= 5) {
+                    throw e;
+                }
+                LOG.debug("serviceGlob {}: concurrent write, retrying ({})", name, attempt);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> serviceGlobOnce(String name, Map<String, ?> defaults, Origin origin) {
+        Optional<GlobValue> current = get(name);
+        if (current.isEmpty()) {
+            String json = Json.write(defaults);
+            Object value = GlobRules.parseValue(name, json);
+            write(name, json, ABSENT, origin);
+            return (Map<String, Object>) value;
+        }
+        if (!(current.get().value() instanceof Map)) {
+            throw new GlobException(Reason.INVALID_VALUE,
+                    "Value of " + name + " must be a JSON object to merge defaults into");
+        }
+        Map<String, Object> merged = (Map<String, Object>) current.get().value();
+        if (DefaultsMerge.addMissing(merged, defaults)) {
+            write(name, Json.write(merged), current.get().revision(), origin);
+        }
+        return merged;
+    }
+
+    @Override
+    public String toJson(Object value) {
+        try {
+            return Json.write(value);
+        } catch (IllegalArgumentException e) {
+            throw new GlobException(Reason.INVALID_VALUE, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Object parse(String json) {
+        try {
+            return Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new GlobException(Reason.INVALID_VALUE, "Not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static GlobValue toValue(StoredGlob glob) {
+        try {
+            return new GlobValue(glob, Json.parse(glob.json()));
+        } catch (IllegalArgumentException e) {
+            throw new GlobException(Reason.INVALID_VALUE, "Stored value of " + glob.name()
+                    + " (revision " + glob.revision() + ") is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** For tests: whether the event thread was stopped. */
+    boolean eventsStopped() {
+        return events.isShutdown();
+    }
+}

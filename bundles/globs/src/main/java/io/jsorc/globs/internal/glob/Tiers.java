@@ -1,0 +1,238 @@
+package io.jsorc.globs.internal.glob;
+
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.GlobException.Reason;
+import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.spi.GlobTier;
+import io.jsorc.api.spi.GlobTier.TierChange;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ordered tiers of the store (memory cache first, the truth last) and the per-name locks that serialize
+ * every write of one name across them.
+ *
+ * <p>Thread-safety: thread-safe. The tier list is replaced copy-on-write; a per-name {@link ReentrantLock} is
+ * held around tier calls of that name only. No listener is called here.
+ */
+final class Tiers implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tiers.class);
+
+    /** The result of a write: the previous revision (0 when created) and what was stored. */
+    record Written(long oldRevision, StoredGlob glob) {
+    }
+
+    private final MemoryTier memory = new MemoryTier();
+    private final Map<GlobTier, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private volatile List<GlobTier> durable = List.of();
+
+    MemoryTier memory() {
+        return memory;
+    }
+
+    synchronized void add(GlobTier tier, Consumer<TierChange> onChange) {
+        List<GlobTier> next = new ArrayList<>(durable);
+        next.add(tier);
+        next.sort(Comparator.comparingInt(GlobTier::order));
+        durable = List.copyOf(next);
+        memory.clear(); // the truth may have changed: re-read through
+        warm();
+        try {
+            subscriptions.put(tier, tier.subscribe(onChange));
+        } catch (Exception e) {
+            LOG.error("Glob tier {} refused a subscription: edits made in it will not be seen", tier.name(), e);
+        }
+        LOG.info("Glob tier {} (order {}) added; truth is {}", tier.name(), tier.order(), truth().name());
+    }
+
+    synchronized void remove(GlobTier tier) {
+        List<GlobTier> next = new ArrayList<>(durable);
+        next.remove(tier);
+        durable = List.copyOf(next);
+        memory.clear();
+        warm();
+        closeQuietly(tier, subscriptions.remove(tier));
+        LOG.info("Glob tier {} removed; truth is {}", tier.name(), truth().name());
+    }
+
+    /** Caches every glob of the truth, so an edit made behind our back can always be undone. */
+    private void warm() {
+        GlobTier truth = truth();
+        try {
+            for (String name : truth.list()) {
+                truth.get(name).ifPresent(memory::put);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not read the globs of tier {} into the cache", truth.name(), e);
+        }
+    }
+
+    GlobTier truth() {
+        List<GlobTier> d = durable;
+        return d.isEmpty() ? memory : d.get(d.size() - 1);
+    }
+
+    /** Runs {@code body} holding the lock of {@code name}. */
+    <T> T locked(String name, Supplier<T> body) {
+        ReentrantLock lock = locks.computeIfAbsent(name, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Optional<StoredGlob> read(String name) {
+        Optional<StoredGlob> cached = memory.get(name);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        return locked(name, () -> {
+            Optional<StoredGlob> again = memory.get(name);
+            if (again.isPresent()) {
+                return again;
+            }
+            Optional<StoredGlob> found = call(() -> truth().get(name), "read " + name);
+            found.ifPresent(memory::put);
+            return found;
+        });
+    }
+
+    /**
+     * Compare-and-set on the truth, then the lower tiers and the cache.
+     *
+     * @param next the glob to store, given the current revision (0 when absent)
+     */
+    Written write(String name, Long expected, LongFunction<StoredGlob> next) {
+        return locked(name, () -> {
+            GlobTier truth = truth();
+            Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
+            long currentRev = current.map(StoredGlob::revision).orElse(0L);
+            if (expected != null && expected != currentRev) {
+                throw GlobRules.stale(name, expected, currentRev);
+            }
+            StoredGlob glob = next.apply(currentRev);
+            boolean stored = call(() -> current.isEmpty() ? truth.putIfAbsent(glob)
+                    : truth.compareAndSet(name, currentRev, glob), "write " + name);
+            if (!stored) {
+                throw GlobRules.stale(name, expected == null ? currentRev : expected, -1);
+            }
+            copyDown(truth, name, glob);
+            return new Written(currentRev, glob);
+        });
+    }
+
+    /** Deletes from the truth then everywhere; the deleted revision, or 0 when it did not exist. */
+    long delete(String name, Long expected) {
+        return locked(name, () -> {
+            GlobTier truth = truth();
+            Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
+            long currentRev = current.map(StoredGlob::revision).orElse(0L);
+            if (expected != null && expected != currentRev) {
+                throw GlobRules.stale(name, expected, currentRev);
+            }
+            if (current.isEmpty()) {
+                memory.evict(name);
+                return 0L;
+            }
+            if (!call(() -> truth.delete(name, currentRev), "delete " + name)) {
+                throw GlobRules.stale(name, currentRev, -1);
+            }
+            removeBelow(truth, name);
+            return currentRev;
+        });
+    }
+
+    /** Puts {@code glob} into every tier below {@code truth}; a lower tier that fails is evicted instead. */
+    void copyDown(GlobTier truth, String name, StoredGlob glob) {
+        for (GlobTier tier : durable) {
+            if (tier == truth) {
+                continue;
+            }
+            try {
+                Optional<StoredGlob> old = tier.get(name);
+                boolean ok = old.isEmpty() ? tier.putIfAbsent(glob)
+                        : tier.compareAndSet(name, old.get().revision(), glob);
+                if (!ok) {
+                    tier.get(name).ifPresent(o -> evict(tier, name, o.revision()));
+                }
+            } catch (Exception e) {
+                LOG.warn("Glob tier {} failed to take {} revision {}; evicting it there", tier.name(), name,
+                        glob.revision(), e);
+                evict(tier, name, -1);
+            }
+        }
+        memory.put(glob);
+    }
+
+    void removeBelow(GlobTier truth, String name) {
+        for (GlobTier tier : durable) {
+            if (tier != truth) {
+                evict(tier, name, -1);
+            }
+        }
+        memory.evict(name);
+    }
+
+    private static void evict(GlobTier tier, String name, long revision) {
+        try {
+            long rev = revision >= 0 ? revision : tier.get(name).map(StoredGlob::revision).orElse(0L);
+            if (rev > 0) {
+                tier.delete(name, rev);
+            }
+        } catch (Exception e) {
+            LOG.warn("Glob tier {} failed to evict {}: it may serve a stale value", tier.name(), name, e);
+        }
+    }
+
+    List<String> list() {
+        List<String> names = call(() -> truth().list(), "list");
+        return new ArrayList<>(new TreeSet<>(names));
+    }
+
+    /** Calls a tier; any failure becomes a STORAGE refusal (the caller has changed nothing yet). */
+    static <T> T call(TierCall<T> call, String what) {
+        try {
+            return call.run();
+        } catch (GlobException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new GlobException(Reason.STORAGE, "Glob storage failed to " + what + ": " + e, e);
+        }
+    }
+
+    @FunctionalInterface
+    interface TierCall<T> {
+        T run() throws Exception;
+    }
+
+    @Override
+    public synchronized void close() {
+        subscriptions.forEach(Tiers::closeQuietly);
+        subscriptions.clear();
+    }
+
+    private static void closeQuietly(GlobTier tier, AutoCloseable handle) {
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the subscription to glob tier {} failed", tier.name(), e);
+            }
+        }
+    }
+}

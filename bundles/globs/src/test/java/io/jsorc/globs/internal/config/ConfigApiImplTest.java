@@ -1,0 +1,96 @@
+package io.jsorc.globs.internal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.GlobException.Reason;
+import io.jsorc.api.config.Origin;
+import io.jsorc.globs.internal.glob.GlobStoreImplTestAccess;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ConfigApiImplTest {
+
+    static final Origin ME = new Origin("alice", "console", "n1");
+    final GlobStoreImplTestAccess store = new GlobStoreImplTestAccess();
+    final ConfigApiImpl api = withServices(store, "stripe", "redis");
+
+    /** A config API that saw one registration per name, each declaring {@code <NAME>_CONFIG} by default. */
+    static ConfigApiImpl withServices(GlobStoreImplTestAccess store, String... names) {
+        ConfigApiImpl api = new ConfigApiImpl(store.store());
+        long id = 1;
+        for (String name : names) {
+            api.addService(Map.of("service.id", id++, "jsorc.service.name", name));
+        }
+        return api;
+    }
+
+    @AfterEach
+    void stop() {
+        store.stop();
+    }
+
+    @Test
+    void anUnknownNameIsRefusedWithTheOriginalTextWhenChecked() {
+        GlobException e = assertThrows(GlobException.class, () -> api.configGet("FOO", true));
+        assertEquals(Reason.NOT_RECOGNIZED, e.reason());
+        assertEquals("Config FOO not recognized, must be in ['META_CONFIG', 'REDIS_CONFIG', 'STRIPE_CONFIG']!",
+                e.getMessage());
+        assertThrows(GlobException.class, () -> api.configSet("FOO", "1", true, null, ME));
+        assertThrows(GlobException.class, () -> api.configDelete("FOO", true, ME));
+    }
+
+    @Test
+    void doCheckFalseAllowsAnyName() {
+        assertEquals("Config of 'X_MANIFEST' to '{\"a\":1}' set!",
+                api.configSet("X_MANIFEST", "{ \"a\" : 1 }", false, null, ME));
+        assertEquals("{\"a\":1}", api.configGet("X_MANIFEST", false));
+        assertEquals("X_MANIFEST Deleted.", api.configDelete("X_MANIFEST", false, ME));
+        assertNull(api.configGet("X_MANIFEST", false));
+    }
+
+    @Test
+    void configSetStoresAndAnswersWithTheStoredText() {
+        assertEquals("Config of 'STRIPE_CONFIG' to '{\"key\":\"sk\",\"n\":1.0}' set!",
+                api.configSet("STRIPE_CONFIG", "{\"key\":\"sk\", \"n\":1.0}", true, null, ME));
+        assertEquals("{\"key\":\"sk\",\"n\":1.0}", api.configGet("STRIPE_CONFIG", true));
+    }
+
+    @Test
+    void configSetWithAStaleRevisionIsRefused() {
+        api.configSet("STRIPE_CONFIG", "{}", true, 0L, ME);
+        assertEquals(Reason.STALE_REVISION,
+                assertThrows(GlobException.class, () -> api.configSet("STRIPE_CONFIG", "{}", true, 0L, ME)).reason());
+    }
+
+    @Test
+    void configListIsStoredNamesThatAreValid() {
+        api.configSet("STRIPE_CONFIG", "{}", true, null, ME);
+        api.configSet("OTHER", "1", false, null, ME);
+        assertEquals(List.of("STRIPE_CONFIG"), api.configList());
+    }
+
+    @Test
+    void configIndexIsTheSortedValidNamesWithMetaConfig() {
+        assertEquals(List.of("META_CONFIG", "REDIS_CONFIG", "STRIPE_CONFIG"), api.configIndex());
+    }
+
+    @Test
+    void configExistsHasNoNameCheck() {
+        api.configSet("OTHER", "1", false, null, ME);
+        assertTrue(api.configExists("OTHER"));
+        assertFalse(api.configExists("not a name"));
+        assertFalse(api.configExists("STRIPE_CONFIG"));
+    }
+
+    @Test
+    void pythonListReprOfNoNamesIsEmptyBrackets() {
+        assertEquals("[]", ConfigApiImpl.pythonList(List.of()));
+    }
+}

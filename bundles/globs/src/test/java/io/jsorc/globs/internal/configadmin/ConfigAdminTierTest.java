@@ -1,0 +1,205 @@
+package io.jsorc.globs.internal.configadmin;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.GlobException.Reason;
+import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.event.GlobEvent;
+import io.jsorc.globs.internal.glob.GlobStoreImplTestAccess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigAdminTierTest {
+
+    static final Origin ME = new Origin("alice", "console", "n1");
+    static final String JSON = "{\"u\":\"é€😀\",\"p\":\"${karaf.home}\\\\x\",\"n\":[1,1.0,null]}";
+
+    @TempDir
+    Path etc;
+    final FakeConfigAdmin admin = new FakeConfigAdmin();
+    ConfigAdminTier tier;
+    final GlobStoreImplTestAccess access = new GlobStoreImplTestAccess();
+    GlobStore store;
+    final List<GlobEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeEach
+    void start() {
+        tier = new ConfigAdminTier(admin, etc);
+        admin.listeners.add(tier);
+        access.addTier(tier);
+        access.addListener(events::add);
+        store = access.store();
+    }
+
+    @AfterEach
+    void stop() {
+        access.stop();
+        tier.deactivate();
+    }
+
+    Map<String, Object> config(String name) {
+        Map<String, Object> m = new HashMap<>();
+        var p = admin.store.get(GlobConfig.pid(name));
+        if (p != null) {
+            p.forEach(m::put);
+        }
+        return m;
+    }
+
+    @Test
+    void aCompareAndSetDoesNotOverwriteAnOutsideEditNotYetTurnedIntoARevision() throws Exception {
+        store.set("W_CONFIG", "{\"a\":1}", null, ME);
+        // an operator's edit that Config Admin already holds but whose event has not been handled yet
+        admin.store.get(GlobConfig.pid("W_CONFIG")).put("json", "{\"a\":2}");
+        StoredGlob mine = new StoredGlob("W_CONFIG", "{\"a\":3}", 2, Instant.now(), ME);
+        assertFalse(tier.compareAndSet("W_CONFIG", 1, mine));
+        assertEquals("{\"a\":2}", config("W_CONFIG").get("json"));
+    }
+
+    @Test
+    void aWriteIsInConfigAdminAndInTheEtcFileBeforeItReturns() throws Exception {
+        store.set("A_CONFIG", JSON, null, ME);
+        Map<String, Object> c = config("A_CONFIG");
+        assertEquals(JSON, c.get("json"));
+        assertEquals(1L, c.get("jsorc.revision"));
+        assertTrue(c.get("jsorc.time") instanceof Long);
+        assertEquals("alice", c.get("jsorc.origin.actor"));
+        assertEquals("console", c.get("jsorc.origin.source"));
+        assertEquals("n1", c.get("jsorc.origin.node"));
+        byte[] file = Files.readAllBytes(etc.resolve("jsorc.glob.A_CONFIG.cfg"));
+        var read = CfgFileTest.fileInstallRead(file, StandardCharsets.ISO_8859_1);
+        assertEquals(JSON, read.get("json"));
+        c.forEach((k, v) -> assertEquals(v, read.get(k), k)); // FileInstall sees no difference: no reload
+    }
+
+    @Test
+    void globsComeBackFromTheEtcFileAfterACleanStart() throws Exception {
+        store.set("A_CONFIG", JSON, null, ME);
+        store.set("A_CONFIG", JSON.replace("1.0", "2.0"), null, ME);
+        admin.listeners.remove(tier);
+        tier.deactivate(); // Karaf stops (the worker drains its queue) ...
+        admin.store.clear(); // ... and bin/karaf clean: Config Admin's data/ is gone, etc/ stays
+        ConfigAdminTier fresh = new ConfigAdminTier(admin, etc);
+        try {
+            StoredGlob g = fresh.get("A_CONFIG").orElseThrow();
+            assertEquals(JSON.replace("1.0", "2.0"), g.json());
+            assertEquals(2, g.revision());
+            assertEquals(ME, g.origin());
+            assertEquals(List.of("A_CONFIG"), fresh.list());
+        } finally {
+            fresh.deactivate();
+        }
+    }
+
+    @Test
+    void compareAndSetAndDeleteRefuseAStaleRevision() throws Exception {
+        StoredGlob g1 = new StoredGlob("G", "1", 1, Instant.now(), ME);
+        assertTrue(tier.putIfAbsent(g1));
+        assertFalse(tier.putIfAbsent(g1));
+        assertFalse(tier.compareAndSet("G", 5, new StoredGlob("G", "2", 6, Instant.now(), ME)));
+        assertFalse(tier.delete("G", 5));
+        assertTrue(tier.delete("G", 1));
+        assertFalse(Files.exists(etc.resolve("jsorc.glob.G.cfg")));
+        assertTrue(config("G").isEmpty());
+    }
+
+    @Test
+    void aFailingConfigAdminChangesNothingAnywhere() throws Exception {
+        store.set("G", "1", null, ME);
+        String before = Files.readString(etc.resolve("jsorc.glob.G.cfg"));
+        admin.failUpdates = true;
+        GlobException e = assertThrows(GlobException.class, () -> store.set("G", "2", null, ME));
+        assertEquals(Reason.STORAGE, e.reason());
+        assertEquals(before, Files.readString(etc.resolve("jsorc.glob.G.cfg")));
+        assertEquals("1", config("G").get("json"));
+        assertEquals("1", store.get("G").map(GlobValue::json).orElseThrow());
+        assertThrows(GlobException.class, () -> store.set("NEW", "2", null, ME));
+        assertFalse(Files.exists(etc.resolve("jsorc.glob.NEW.cfg")));
+    }
+
+    @Test
+    void ourOwnWritesAreNotTakenForEditsBehindOurBack() {
+        store.set("G", "1", null, ME);
+        store.set("G", "2", null, ME);
+        await().untilAsserted(() -> assertEquals(2, events.size()));
+        await().during(java.time.Duration.ofMillis(300)).untilAsserted(() -> assertEquals(2, events.size()));
+        assertEquals(2, store.get("G").orElseThrow().revision());
+    }
+
+    @Test
+    void aConfigEditBecomesTheNextRevisionWithSourceConfigadmin() {
+        store.set("A_CONFIG", "{\"a\":1}", null, ME);
+        Map<String, Object> edited = config("A_CONFIG");
+        edited.put("json", "{ \"a\": 2 }");
+        admin.externalUpdate(GlobConfig.pid("A_CONFIG"), edited);
+        await().untilAsserted(() -> assertEquals(2, store.get("A_CONFIG").orElseThrow().revision()));
+        assertEquals("{\"a\":2}", store.get("A_CONFIG").orElseThrow().json());
+        assertEquals("configadmin", store.get("A_CONFIG").orElseThrow().stored().origin().source());
+        assertEquals("{\"a\":2}", config("A_CONFIG").get("json"));
+        assertEquals(2L, config("A_CONFIG").get("jsorc.revision"));
+        await().untilAsserted(() -> assertEquals(2, events.size()));
+        assertEquals("configadmin", events.get(1).origin().source());
+    }
+
+    @Test
+    void anEtcFileEditBecomesTheNextRevisionWithSourceFile() {
+        store.set("G", "1", null, ME);
+        Map<String, Object> edited = config("G");
+        edited.put("json", "2");
+        edited.put(GlobConfig.FILEINSTALL_FILENAME, etc.resolve("jsorc.glob.G.cfg").toUri().toString());
+        admin.externalUpdate(GlobConfig.pid("G"), edited);
+        await().untilAsserted(() -> assertEquals("2", store.get("G").orElseThrow().json()));
+        assertEquals("file", store.get("G").orElseThrow().stored().origin().source());
+        assertFalse(config("G").containsKey(GlobConfig.FILEINSTALL_FILENAME), "FileInstall must not save it back");
+    }
+
+    @Test
+    void anInvalidEditIsRefusedAndThePreviousValueRestored() {
+        store.set("A_CONFIG", "{\"a\":1}", null, ME);
+        Map<String, Object> edited = config("A_CONFIG");
+        edited.put("json", "[1]");
+        admin.externalUpdate(GlobConfig.pid("A_CONFIG"), edited);
+        await().untilAsserted(() -> assertEquals("{\"a\":1}", config("A_CONFIG").get("json")));
+        edited.put("json", "{not json");
+        admin.externalUpdate(GlobConfig.pid("A_CONFIG"), edited);
+        await().untilAsserted(() -> assertEquals("{\"a\":1}", config("A_CONFIG").get("json")));
+        assertEquals(1, store.get("A_CONFIG").orElseThrow().revision());
+        assertEquals(1, events.size());
+    }
+
+    @Test
+    void aDeletionBehindOurBackDeletesTheGlobAndItsFile() {
+        store.set("G", "1", null, ME);
+        admin.externalDelete(GlobConfig.pid("G"));
+        await().untilAsserted(() -> assertFalse(store.exists("G")));
+        assertFalse(Files.exists(etc.resolve("jsorc.glob.G.cfg")));
+        await().untilAsserted(() -> assertEquals(2, events.size()));
+        assertTrue(events.get(1).deleted());
+    }
+
+    @Test
+    void deactivateStopsTheWorkerThread() {
+        assertFalse(tier.watcherStopped());
+        tier.deactivate();
+        assertTrue(tier.watcherStopped());
+    }
+}

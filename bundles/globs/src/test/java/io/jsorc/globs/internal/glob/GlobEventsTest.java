@@ -1,0 +1,54 @@
+package io.jsorc.globs.internal.glob;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsorc.api.config.Origin;
+import io.jsorc.api.event.GlobEvent;
+import io.jsorc.api.event.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+class GlobEventsTest {
+
+    @Test
+    void eventsAreMirroredToEventAdminInOrderOnTheGlobTopics() {
+        List<Event> posted = Collections.synchronizedList(new ArrayList<>());
+        EventAdmin admin = new EventAdmin() {
+            @Override
+            public void postEvent(Event event) {
+                posted.add(event);
+            }
+
+            @Override
+            public void sendEvent(Event event) {
+                throw new AssertionError("must not block on sendEvent");
+            }
+        };
+        Origin o = new Origin("a", "console", "n");
+        try (GlobEvents events = new GlobEvents(List::of, () -> admin)) {
+            events.publish(new GlobEvent("G", 0, 1, o, Instant.ofEpochMilli(5)));
+            events.publish(new GlobEvent("G", 1, 0, o, Instant.ofEpochMilli(6)));
+            await().untilAsserted(() -> assertEquals(2, posted.size()));
+        }
+        assertEquals(Topics.GLOB_UPDATED, posted.get(0).getTopic());
+        assertEquals(Topics.GLOB_DELETED, posted.get(1).getTopic());
+        assertEquals("G", posted.get(0).getProperty("name"));
+        assertEquals(1L, posted.get(0).getProperty("newRevision"));
+        assertEquals("console", posted.get(0).getProperty("origin.source"));
+        assertEquals(5L, posted.get(0).getProperty("time"));
+    }
+
+    @Test
+    void closeStopsTheEventThread() {
+        GlobEvents events = new GlobEvents(List::of, () -> null);
+        events.close();
+        assertTrue(events.isShutdown());
+    }
+}
