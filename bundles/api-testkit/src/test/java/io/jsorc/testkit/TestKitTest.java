@@ -54,7 +54,7 @@ class TestKitTest {
             kit.register("echo", Echo::new);
             assertEquals("{\"enabled\":false,\"word\":\"hello\"}", kit.globs().get("ECHO_CONFIG").orElseThrow().json());
             assertEquals(ServiceState.NOT_STARTED, kit.meta().getService("echo", kit.hook()).getState());
-            assertTrue(kit.meta().configNames().contains("ECHO_CONFIG"));
+            assertTrue(kit.configApi().configIndex().contains("ECHO_CONFIG"));
         }
     }
 
@@ -90,9 +90,36 @@ class TestKitTest {
     void unregisterRemovesTheServiceAndClosesIt() {
         try (TestKit kit = TestKit.create()) {
             kit.register("echo", Echo::new);
+            kit.configApi().configSet("ECHO_CONFIG", "{\"enabled\":true}", true, null, TestKit.TEST);
+            kit.meta().refresh("echo");
+            CommonService<?> echo = kit.meta().getService("echo", null);
+            assertTrue(echo.isRunning());
             kit.unregister("echo");
+            assertFalse(echo.isRunning());
+            assertEquals(List.of(), echo.getDaemons(), "its daemons stopped");
             assertFalse(kit.meta().serviceNames().contains("echo"));
+            assertFalse(kit.configApi().configIndex().contains("ECHO_CONFIG"));
             assertFalse(kit.hook().service("echo").isRunning());
+        }
+    }
+
+    @Test
+    void aServiceBuilderRegistersThroughTheKit() {
+        try (TestKit kit = TestKit.create()) {
+            var registration = kit.meta().addServiceBuilder(null, "built", Echo::new);
+            assertTrue(kit.meta().serviceNames().contains("built"));
+            registration.unregister();
+            assertFalse(kit.meta().serviceNames().contains("built"));
+        }
+    }
+
+    @Test
+    void timeoutsCanBeGivenAsARegistrationWould() {
+        try (TestKit kit = TestKit.create()) {
+            kit.register("echo", 3, Duration.ofSeconds(2), Duration.ofSeconds(1), Echo::new);
+            assertEquals(Duration.ofSeconds(2), kit.meta().info("echo").orElseThrow().startTimeout());
+            assertEquals(Duration.ofSeconds(1), kit.meta().info("echo").orElseThrow().stopTimeout());
+            assertEquals(3, kit.meta().info("echo").orElseThrow().ranking());
         }
     }
 }

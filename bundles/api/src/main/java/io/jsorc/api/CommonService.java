@@ -1,77 +1,58 @@
 package io.jsorc.api;
 
-import io.jsorc.api.spi.ServiceRuntime;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
+import io.jsorc.api.runtime.Binder;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.annotation.versioning.ConsumerType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The base class of every service: the seed's life cycle NOT_STARTED → STARTED → RUNNING, or FAILED.
  *
- * <p>A service author extends it, usually as a prototype-scoped DS component registered with
- * {@link ServiceProperties#SERVICE_NAME}, and writes {@link #buildConfig}, {@link #run} (returning the app),
- * and optionally {@link #buildManifest}, {@link #postRun}, {@link #onFailed} and {@link #closeApp}. The state
- * machine ({@link #start}, {@link #reset}, {@link #failed}, daemons) is final.
+ * <p>A service author extends it as a prototype-scoped DS component registered with
+ * {@link ServiceProperties#SERVICE_NAME} and writes {@link #buildConfig} and {@link #run} (returning the app), and
+ * optionally {@link #buildManifest}, {@link #postRun}, {@link #onFailed} and {@link #closeApp}. The platform
+ * (MetaService) builds, starts, resets and closes instances; other code controls a service through
+ * {@link MetaService}, never through the instance. A service may call the seed's {@link #start}, {@link #reset} and
+ * {@link #failed} on itself, and runs its background work as daemons ({@link #spawnDaemon}).
  *
  * <p>Rules (the seed's): settings are built manifest first, then config; {@code enabled} (default false) and
  * {@code quiet} (default false) are popped out of the config; a settings error leaves the service disabled with no
  * manifest. {@code start} acts only when enabled, NOT_STARTED and without app. Any exception from {@code run} or
- * {@code postRun} makes it FAILED (app closed and null, daemons stopped, {@code onFailed} called, one log line
- * unless quiet). FAILED never restarts by itself: {@link #reset} is the way back.
+ * {@code postRun} makes it FAILED (daemons stopped, app closed and null, {@code onFailed} called, one log line
+ * unless quiet). FAILED never restarts by itself: a reset ({@code service_refresh}) is the way back.
  *
- * <p>Thread-safety: every public method is thread-safe. Transitions of one instance are serialized on its
- * {@link ServiceRuntime} (bound by MetaService or the test kit); the author's methods are called on a runtime
- * thread, never under a lock, with the bundle's class loader as context class loader. An instance that was never
- * bound runs its transitions inline on the calling thread, without a start timeout (plain unit tests).
+ * <p>Threads and bounds: transitions of one instance run one at a time, in order. The methods an author writes are
+ * called on platform threads, never under a lock, with the bundle's class loader as context class loader:
+ * {@code buildManifest}, {@code buildConfig}, {@code run} and {@code postRun} within
+ * {@link ServiceProperties#SERVICE_START_TIMEOUT} seconds, {@code closeApp} and {@code onFailed} within
+ * {@link ServiceProperties#SERVICE_STOP_TIMEOUT} seconds. Past its bound the call is interrupted and abandoned
+ * (the service FAILS with the hung thread's stack as its last error); so honour interrupts.
+ *
+ * <p>Logging: the platform logs about a service under the service's own class name.
+ *
+ * <p>Thread-safety: every public and protected method is thread-safe.
  *
  * @param <A> the type of the app the service exposes (a client, a pool, ...)
  */
 @ConsumerType
 public abstract class CommonService<A> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CommonService.class);
-    private static final long DAEMON_JOIN_MILLIS = 5_000;
+    static {
+        Binder.install(new Bindings());
+    }
 
-    private volatile ServiceRuntime runtime;
-    private volatile A app;
-    private volatile boolean enabled = false;
-    private volatile boolean quiet = true;
-    private volatile ServiceState state = ServiceState.NOT_STARTED;
-    private volatile Map<String, Object> config = Map.of();
-    private volatile Map<String, Object> manifest;
-    private volatile Map<String, Object> manifestMeta = Map.of();
-    private volatile boolean closed;
-
-    private volatile String lastError;
-    private volatile String lastErrorDetail;
-    private volatile Instant lastErrorTime;
-    private volatile Duration lastStartDuration;
-    private final AtomicInteger startCount = new AtomicInteger();
-    private final AtomicInteger resetCount = new AtomicInteger();
-    private final Map<String, Daemon> daemons = new ConcurrentHashMap<>();
+    private final Lifecycle<A> lifecycle = new Lifecycle<>(this);
 
     // ---------------------------------------------------------------- what a service author writes
 
     /**
-     * The service's config, usually {@code hook.serviceGlob("STRIPE_CONFIG", DEFAULTS)}. Must return a mutable map:
-     * {@code enabled} and {@code quiet} are popped out of it. Default: {@code {"enabled": false}}.
+     * The service's config, usually {@code hook.serviceGlob("STRIPE_CONFIG", DEFAULTS)}. {@code enabled} and
+     * {@code quiet} are taken out of it (a copy). Default: {@code {"enabled": false}}.
      */
     protected Map<String, Object> buildConfig(Hook hook) throws Exception {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("enabled", false);
-        return config;
+        return Map.of("enabled", false);
     }
 
     /** The service's Kubernetes manifest ({@code {"Kind": [docs]}}), or null (the default) when it has none. */
@@ -80,126 +61,73 @@ public abstract class CommonService<A> {
     }
 
     /**
-     * Builds and returns the app. Runs on a runtime thread with the start timeout: honour interrupts. Throwing
-     * (or returning null) makes the service FAILED.
+     * Builds and returns the app (never null). Called within the start timeout: honour interrupts. Throwing makes
+     * the service FAILED.
      */
     protected abstract A run(Hook hook) throws Exception;
 
-    /** Called after the service became RUNNING (spawn daemons here). Throwing makes it FAILED. */
+    /** Called after the service became RUNNING: spawn daemons here. Throwing makes it FAILED. */
     protected void postRun(Hook hook) throws Exception {
     }
 
-    /** Called once the service became FAILED (after its app was closed and its daemons stopped). */
+    /** Called once the service became FAILED, after its daemons were stopped and its app closed. */
     protected void onFailed(Throwable error) {
     }
 
-    /** Releases the app on reset, failure and removal. Default: {@code close()} when it is {@link AutoCloseable}. */
+    /**
+     * Releases the app on reset, failure and removal, within the stop timeout. Default: {@code close()} when it is
+     * {@link AutoCloseable}.
+     */
     protected void closeApp(A app) throws Exception {
         if (app instanceof AutoCloseable closeable) {
             closeable.close();
         }
     }
 
-    // ---------------------------------------------------------------- the state machine (final)
+    // ---------------------------------------------------------------- what a service may do to itself
 
     /**
-     * Binds this instance to its runtime. Called once by the MetaService (or test kit) that built it, before
-     * anything else; a second call with another runtime fails.
+     * The seed's {@code start}: if enabled, NOT_STARTED and without app, STARTED → run → RUNNING → postRun. Returns
+     * when the attempt is over (from one of the service's own daemons: at once, the start is queued).
+     *
+     * @throws IllegalStateException when no MetaService manages this instance
      */
-    public final void bind(ServiceRuntime serviceRuntime) {
-        synchronized (daemons) {
-            if (runtime != null && runtime != serviceRuntime) {
-                throw new IllegalStateException(getClass().getName() + " is already bound to a runtime");
-            }
-            runtime = serviceRuntime;
-        }
-    }
-
-    /** Rebuilds the settings (manifest, then config) from {@code hook}, as a transition. */
-    public final CommonService<A> buildSettings(Hook hook) {
-        runtime().transition(() -> applySettings(hook));
+    protected final CommonService<A> start(Hook hook) {
+        lifecycle.start(hook);
         return this;
     }
 
     /**
-     * Starts the service if it is enabled, NOT_STARTED and has no app: STARTED → run → RUNNING → postRun. Returns
-     * when the attempt is over. Does nothing otherwise (a FAILED service needs {@link #reset}).
+     * The seed's {@code reset}: stops daemons, closes the app, back to NOT_STARTED, settings rebuilt from
+     * {@code hook}, then started when {@code start}. The only way out of FAILED.
      */
-    public final CommonService<A> start(Hook hook) {
-        runtime().transition(() -> doStart(hook));
+    protected final CommonService<A> reset(Hook hook, boolean start) {
+        lifecycle.reset(hook, start);
         return this;
     }
 
-    /**
-     * Stops daemons, closes the app, goes back to NOT_STARTED, rebuilds the settings from {@code hook} and, with
-     * {@code start}, starts again. The only way out of FAILED.
-     */
-    public final CommonService<A> reset(Hook hook, boolean start) {
-        runtime().transition(() -> {
-            resetCount.incrementAndGet();
-            stopEverything();
-            setState(ServiceState.NOT_STARTED, null);
-            applySettings(hook);
-            if (start) {
-                doStart(hook);
-            }
-        });
-        return this;
+    /** {@code reset(hook, true)}, as the seed's default. */
+    protected final CommonService<A> reset(Hook hook) {
+        return reset(hook, true);
     }
 
-    /** Marks the service FAILED with {@code error}: app closed and null, daemons stopped, {@code onFailed} called. */
-    public final void failed(Throwable error) {
-        runtime().transition(() -> fail(error));
-    }
-
-    /**
-     * Stops daemons and closes the app, leaving the state as it is; used when the instance is released. A closed
-     * instance never starts again and spawns no daemon.
-     */
-    public final void close() {
-        runtime().transition(() -> {
-            closed = true;
-            stopEverything();
-        });
-    }
-
-    /** NOT_STARTED and no app: {@code start} would act (if enabled). */
-    public final boolean isReady() {
-        return state.isReady() && app == null;
-    }
-
-    /** RUNNING and an app. */
-    public final boolean isRunning() {
-        return state.isRunning() && app != null;
-    }
-
-    public final boolean hasFailed() {
-        return state.hasFailed();
+    /** Marks this service FAILED: daemons stopped, app closed and null, {@link #onFailed} called. */
+    protected final void failed(Throwable error) {
+        lifecycle.fail(error);
     }
 
     /**
      * Starts a daemon thread {@code jsorc/<service>/<name>} running {@code body}, unless a live one has that name.
-     * It is stopped on reset, failure and removal: interrupted, then {@code stopper} (if any) is closed for I/O
-     * that ignores interrupts, then joined with a bound.
+     * Only while the service is starting or running. A daemon is stopped on reset, failure and removal: it is
+     * interrupted, then {@code stopper} (if any) is closed — for I/O that ignores interrupts — then awaited up to
+     * the stop timeout. So write its loop as {@code while (!Thread.currentThread().isInterrupted()) { ... }} and let
+     * blocking calls end on interrupt or on the stopper.
      *
      * @return the daemon's thread (the live one when it already existed)
+     * @throws IllegalStateException when the service is not starting or running
      */
     protected final Thread spawnDaemon(String name, Runnable body, AutoCloseable stopper) {
-        ServiceState now = state;
-        if (closed || !(now == ServiceState.STARTED || now == ServiceState.RUNNING)) {
-            throw new IllegalStateException("Daemon " + name + " of " + serviceName() + " refused: the service is "
-                    + (closed ? "closed" : now.name()));
-        }
-        synchronized (daemons) {
-            Daemon existing = daemons.get(name);
-            if (existing != null && existing.thread.isAlive()) {
-                return existing.thread;
-            }
-            Thread thread = runtime().newDaemonThread(name, body);
-            daemons.put(name, new Daemon(thread, stopper));
-            thread.start();
-            return thread;
-        }
+        return lifecycle.spawnDaemon(name, body, stopper);
     }
 
     /** {@link #spawnDaemon(String, Runnable, AutoCloseable)} without a stopper. */
@@ -207,95 +135,78 @@ public abstract class CommonService<A> {
         return spawnDaemon(name, body, null);
     }
 
-    /** Stops and forgets the named daemons (all of them when no name is given). */
-    public final void terminateDaemon(String... names) {
-        List<Map.Entry<String, Daemon>> stopping = new ArrayList<>();
-        synchronized (daemons) {
-            for (String name : names.length == 0 ? new ArrayList<>(daemons.keySet()) : List.of(names)) {
-                Daemon daemon = daemons.remove(name);
-                if (daemon != null) {
-                    stopping.add(Map.entry(name, daemon));
-                }
-            }
-        }
-        for (Map.Entry<String, Daemon> entry : stopping) {
-            entry.getValue().stop(entry.getKey(), serviceName());
-        }
+    /** Stops the named daemons (all of them when no name is given), as a reset does. */
+    protected final void terminateDaemon(String... names) {
+        lifecycle.terminateDaemons(names);
     }
 
-    // ---------------------------------------------------------------- readable attributes
+    // ---------------------------------------------------------------- readable by everyone
 
+    /** The app while RUNNING, else null. */
     public final A getApp() {
-        return app;
+        return lifecycle.app();
     }
 
     public final boolean isEnabled() {
-        return enabled;
+        return lifecycle.settings().enabled();
     }
 
     public final boolean isQuiet() {
-        return quiet;
+        return lifecycle.settings().quiet();
     }
 
     public final ServiceState getState() {
-        return state;
+        return lifecycle.state();
     }
 
     /** The config without {@code enabled} and {@code quiet} (read-only). */
     public final Map<String, Object> getConfig() {
-        return config;
+        return lifecycle.settings().config();
     }
 
     /** The manifest without its reserved keys (read-only), or null. */
     public final Map<String, Object> getManifest() {
-        return manifest;
+        return lifecycle.settings().manifest();
     }
 
     /** {@code __OLD_CONFIG__} and {@code __UNSAFE_PARAPHRASE__} taken out of the manifest (read-only). */
     public final Map<String, Object> getManifestMeta() {
-        return manifestMeta;
+        return lifecycle.settings().manifestMeta();
     }
 
+    /** The last failure (or settings error) as one line, {@code Class: first useful message}, or null. */
     public final String getLastError() {
-        return lastError;
+        return lifecycle.lastError();
     }
 
-    public final String getLastErrorDetail() {
-        return lastErrorDetail;
-    }
-
+    /** When the last failure happened, or null. */
     public final Instant getLastErrorTime() {
-        return lastErrorTime;
+        return lifecycle.lastErrorTime();
     }
 
-    public final Duration getLastStartDuration() {
-        return lastStartDuration;
+    /** NOT_STARTED and no app: {@code start} would act (if enabled). */
+    public final boolean isReady() {
+        return lifecycle.state().isReady() && lifecycle.app() == null;
     }
 
-    public final int getStartCount() {
-        return startCount.get();
+    /** RUNNING and an app. */
+    public final boolean isRunning() {
+        return lifecycle.state().isRunning() && lifecycle.app() != null;
     }
 
-    public final int getResetCount() {
-        return resetCount.get();
+    public final boolean hasFailed() {
+        return lifecycle.state().hasFailed();
     }
 
     /** Names of the live daemons, sorted. */
     public final List<String> getDaemons() {
-        List<String> live = new ArrayList<>();
-        daemons.forEach((name, daemon) -> {
-            if (daemon.thread.isAlive()) {
-                live.add(name);
-            }
-        });
-        Collections.sort(live);
-        return live;
+        return lifecycle.daemonNames();
     }
 
-    /** The service name of the bound runtime (the lower-cased class name when unbound). */
+    /** The service name this instance was built for (the lower-cased class name when no MetaService built it). */
     public final String serviceName() {
-        ServiceRuntime bound = runtime;
-        return bound != null ? bound.serviceName() : getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        String bound = lifecycle.boundName();
+        return bound != null ? bound : getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     /** A never-running placeholder for a service that does not exist (the seed's ProxyService). */
@@ -303,170 +214,7 @@ public abstract class CommonService<A> {
         return new ProxyService(name);
     }
 
-    // ---------------------------------------------------------------- internals (run inside transitions)
-
-    private ServiceRuntime runtime() {
-        ServiceRuntime bound = runtime;
-        if (bound == null) {
-            bind(new DirectRuntime(serviceName(), getClass()));
-            bound = runtime;
-        }
-        return bound;
-    }
-
-    private void applySettings(Hook hook) {
-        try {
-            Map<String, Object> builtManifest = runtime().callForeign(() -> buildManifest(hook));
-            Map<String, Object> meta = new LinkedHashMap<>();
-            if (builtManifest != null && !builtManifest.isEmpty()) {
-                builtManifest = new LinkedHashMap<>(builtManifest);
-                meta.put("__OLD_CONFIG__", orDefault(builtManifest.remove("__OLD_CONFIG__"), Map.of()));
-                meta.put("__UNSAFE_PARAPHRASE__", orDefault(builtManifest.remove("__UNSAFE_PARAPHRASE__"), ""));
-            }
-            Map<String, Object> builtConfig = runtime().callForeign(() -> buildConfig(hook));
-            if (builtConfig == null) {
-                throw new IllegalStateException("buildConfig returned null");
-            }
-            builtConfig = new LinkedHashMap<>(builtConfig);
-            boolean newEnabled = asBoolean(builtConfig.remove("enabled"), "enabled");
-            boolean newQuiet = asBoolean(builtConfig.remove("quiet"), "quiet");
-            manifest = builtManifest == null || builtManifest.isEmpty() ? null
-                    : Collections.unmodifiableMap(builtManifest);
-            manifestMeta = Collections.unmodifiableMap(meta);
-            config = Collections.unmodifiableMap(builtConfig);
-            enabled = newEnabled;
-            quiet = newQuiet;
-        } catch (Throwable e) {
-            LOG.error("Error loading settings for {}", getClass().getName(), e);
-            manifest = null;
-            manifestMeta = Map.of();
-            config = Map.of();
-            enabled = false;
-            quiet = false;
-            if (e instanceof VirtualMachineError fatal) {
-                throw fatal;
-            }
-        }
-    }
-
-    private void doStart(Hook hook) {
-        if (state.hasFailed()) {
-            LOG.info("{} has FAILED and is not started again; refresh it (service_refresh {}) to retry",
-                    getClass().getSimpleName(), serviceName());
-            return;
-        }
-        if (closed || !enabled || !isReady()) {
-            return;
-        }
-        long begin = System.nanoTime();
-        startCount.incrementAndGet();
-        setState(ServiceState.STARTED, null);
-        try {
-            A built = runtime().callRun(() -> run(hook), this::closeQuietly);
-            if (built == null) {
-                throw new IllegalStateException("run returned no app");
-            }
-            app = built;
-            lastStartDuration = Duration.ofNanos(System.nanoTime() - begin);
-            setState(ServiceState.RUNNING, null);
-            runtime().callForeign(() -> {
-                postRun(hook);
-                return null;
-            });
-        } catch (Throwable e) {
-            fail(e);
-            if (e instanceof VirtualMachineError fatal) {
-                throw fatal;
-            }
-        }
-    }
-
-    private void fail(Throwable error) {
-        lastError = error.getClass().getName() + ": " + error.getMessage();
-        StringWriter detail = new StringWriter();
-        error.printStackTrace(new PrintWriter(detail));
-        lastErrorDetail = detail.toString();
-        lastErrorTime = Instant.now();
-        stopEverything();
-        if (!quiet) {
-            LOG.error("Skipping {} due to initialization failure!\n{}", getClass().getSimpleName(), lastError);
-        }
-        setState(ServiceState.FAILED, error);
-        try {
-            runtime().callForeign(() -> {
-                onFailed(error);
-                return null;
-            });
-        } catch (Exception e) {
-            LOG.warn("onFailed of {} threw", getClass().getName(), e);
-        }
-    }
-
-    private void stopEverything() {
-        terminateDaemon();
-        A old = app;
-        app = null;
-        if (old != null) {
-            closeQuietly(old);
-        }
-    }
-
-    private void closeQuietly(A old) {
-        try {
-            runtime().callForeign(() -> {
-                closeApp(old);
-                return null;
-            });
-        } catch (Exception e) {
-            LOG.warn("Closing the app of {} failed", getClass().getName(), e);
-        }
-    }
-
-    private void setState(ServiceState next, Throwable error) {
-        ServiceState previous = state;
-        state = next;
-        if (previous != next) {
-            runtime().stateChanged(previous, next, error);
-        }
-    }
-
-    private static Object orDefault(Object value, Object fallback) {
-        return value == null ? fallback : value;
-    }
-
-    private static boolean asBoolean(Object value, String key) {
-        if (value == null) {
-            return false;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        throw new IllegalArgumentException("'" + key + "' must be true or false, not " + value);
-    }
-
-    /** A live daemon and the stopper for I/O that ignores interrupts. */
-    private record Daemon(Thread thread, AutoCloseable stopper) {
-
-        void stop(String name, String service) {
-            LOG.info("Terminating {} ...", name);
-            thread.interrupt();
-            if (stopper != null) {
-                try {
-                    stopper.close();
-                } catch (Exception e) {
-                    LOG.warn("Stopper of daemon {} of {} failed", name, service, e);
-                }
-            }
-            if (thread != Thread.currentThread()) {
-                try {
-                    thread.join(TimeUnit.MILLISECONDS.toMillis(DAEMON_JOIN_MILLIS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (thread.isAlive()) {
-                    LOG.warn("Daemon {} of {} did not stop within {} ms", name, service, DAEMON_JOIN_MILLIS);
-                }
-            }
-        }
+    Lifecycle<A> lifecycle() {
+        return lifecycle;
     }
 }

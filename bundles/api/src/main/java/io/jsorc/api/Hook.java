@@ -2,6 +2,7 @@ package io.jsorc.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -17,6 +18,8 @@ public interface Hook {
     /**
      * The seed's {@code service_glob}: the stored object, with keys new in {@code defaults} added (recursively,
      * into objects only); absent → {@code defaults} stored once and returned.
+     *
+     * @throws io.jsorc.api.config.GlobException when the stored value is not an object, or the store refused
      */
     Map<String, Object> serviceGlob(String name, Map<String, ?> defaults);
 
@@ -35,10 +38,16 @@ public interface Hook {
     List<String> listGlobs();
 
     /**
-     * The background instance of service {@code name}; for a service that does not exist, a never-running proxy
-     * (never null).
+     * The background instance of service {@code name}, to read (its app, state, config); for a service that does
+     * not exist, a never-running proxy (never null). To start, reset or fail it, use {@link #meta()}.
      */
     CommonService<?> service(String name);
+
+    /**
+     * The app of service {@code name} when it is RUNNING and its app is a {@code type}: how one service uses
+     * another's app without a blind cast. Empty otherwise (unknown, not running, another type).
+     */
+    <T> Optional<T> app(String name, Class<T> type);
 
     /** The MetaService that built this hook. */
     MetaService meta();

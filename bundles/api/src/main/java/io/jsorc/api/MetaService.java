@@ -2,27 +2,30 @@ package io.jsorc.api;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * The registry of services, built on the OSGi service registry: every {@link CommonService} registered
- * (prototype scope) with {@link ServiceProperties#SERVICE_NAME} is a service; for one name the highest
- * {@code service.ranking} wins, ties go to the lowest {@code service.id}.
+ * The registry of services, built on the OSGi service registry: every {@link CommonService} registered (prototype
+ * scope) with {@link ServiceProperties#SERVICE_NAME} is a service; for one name the highest {@code service.ranking}
+ * wins, ties go to the lowest {@code service.id}. Starting, resetting, failing and releasing a service go through
+ * here: instances only offer getters to everyone else.
  *
- * <p>Thread-safety: every method is thread-safe. Transitions of one service instance are serialized; no foreign
- * callback (service code, listener) is called while a MetaService lock is held.
+ * <p>Automation: while {@code META_CONFIG.automation} is true (as last read, at start or {@code refresh("meta")}),
+ * MetaService starts no service named in {@code META_CONFIG.keep_alive} itself: the JsOrc loop does.
+ *
+ * <p>Thread-safety: every method is thread-safe and every wait is bounded. Transitions of one service instance are
+ * serialized; no foreign callback (service code, listener) is called while a MetaService lock is held.
  */
 @ProviderType
 public interface MetaService {
 
     /**
      * A fresh instance of service {@code name}, with its settings built from {@code hook}; never started. With
-     * {@code background} it becomes the background instance (the previous one is reset, closed and released);
-     * without, it is disposable and must be handed back with {@link #release}. Unknown name: logs
+     * {@code background} it becomes the background instance (the previous one is stopped and released); without,
+     * it is disposable and must be handed back with {@link #release}. Unknown name: logs
      * {@code Service <name> is not yet set!} and returns null.
      */
     CommonService<?> buildService(String name, boolean background, Hook hook);
@@ -30,8 +33,32 @@ public interface MetaService {
     /** The background instance of {@code name} (built on first use), or null for an unknown name. */
     CommonService<?> getService(String name, Hook hook);
 
-    /** Hands back a disposable instance: it is reset, its app closed and its daemons stopped. */
+    /** Hands back a disposable instance: its daemons are stopped and its app closed. */
     void release(CommonService<?> service);
+
+    /**
+     * Starts an instance this MetaService built, if enabled and NOT_STARTED (the seed's {@code start}).
+     *
+     * @return its state after the attempt
+     * @throws IllegalArgumentException when this MetaService did not build it (or released it)
+     */
+    ServiceState start(CommonService<?> service, Hook hook);
+
+    /**
+     * Resets an instance this MetaService built (the seed's {@code reset}): daemons and app stopped, settings
+     * rebuilt from {@code hook}, started again when {@code start}.
+     *
+     * @return its state afterwards
+     * @throws IllegalArgumentException when this MetaService did not build it (or released it)
+     */
+    ServiceState reset(CommonService<?> service, Hook hook, boolean start);
+
+    /**
+     * Marks an instance this MetaService built FAILED with {@code error} (daemons stopped, app closed).
+     *
+     * @throws IllegalArgumentException when this MetaService did not build it (or released it)
+     */
+    void fail(CommonService<?> service, Throwable error);
 
     /**
      * Registers a service builder under {@code owner}'s context (so it goes away when the owner stops).
@@ -55,7 +82,10 @@ public interface MetaService {
      */
     Object buildContext(String name, Object... args);
 
-    /** A hook with the promon, redis, task and mail services attached; when not automated, starts mail, redis, task. */
+    /**
+     * A hook with the promon, redis, task and mail services attached; starts mail, redis and task (in that order)
+     * unless automation looks after them.
+     */
     Hook buildHook();
 
     /** {@code buildContext("master", ...)}, with a new hook first when no argument is a {@link Hook}. */
@@ -64,7 +94,7 @@ public interface MetaService {
     /** {@code buildContext("super_master", ...)}, with a new hook first when no argument is a {@link Hook}. */
     Object buildSuperMaster(Object... args);
 
-    /** True while an automation provider is registered and says it is automated. */
+    /** {@code META_CONFIG.automation} as last read (at start, or by {@code refresh("meta")}). */
     boolean isAutomated();
 
     /** Every service name, {@code meta} included, sorted. */
@@ -77,8 +107,8 @@ public interface MetaService {
     List<ServiceInfo> infos();
 
     /**
-     * {@code service_refresh}: re-reads the settings of the background instance and starts it unless automated.
-     * For {@code meta}: re-reads {@code META_CONFIG}, then resets, closes and rebuilds every background instance.
+     * {@code service_refresh}: resets the background instance (settings re-read) and starts it unless automation
+     * looks after it. For {@code meta}: re-reads {@code META_CONFIG}, then rebuilds every background instance.
      *
      * @return false when {@code name} is not a service
      */
@@ -90,7 +120,4 @@ public interface MetaService {
      * @return the state after the attempt, or empty for an unknown name
      */
     Optional<ServiceState> start(String name);
-
-    /** The valid config names: every declared {@code jsorc.service.config} plus {@code META_CONFIG}. */
-    Set<String> configNames();
 }

@@ -3,36 +3,40 @@ package io.jsorc.api;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jsorc.api.runtime.Binder;
+import io.jsorc.api.runtime.InstanceControl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The seed's life-cycle rules, one test each, on an unbound (direct) instance. */
+/** The seed's life-cycle rules, one test each, on an instance bound to a {@link TestRuntime}. */
 class CommonServiceTest {
 
-    /** A configurable test service. */
+    /** A configurable test service; its app counts how often it was closed. */
     static class Svc extends CommonService<AutoCloseable> {
-        Map<String, Object> config = new LinkedHashMap<>(Map.of("enabled", true));
-        Map<String, Object> manifest;
-        RuntimeException runError;
-        RuntimeException postRunError;
-        boolean returnNull;
+        volatile Map<String, Object> config = new LinkedHashMap<>(Map.of("enabled", true));
+        volatile Map<String, Object> manifest;
+        volatile RuntimeException runError;
+        volatile RuntimeException postRunError;
+        volatile boolean returnNull;
         final AtomicInteger runs = new AtomicInteger();
         final AtomicInteger closes = new AtomicInteger();
         final AtomicReference<Throwable> failedWith = new AtomicReference<>();
+        final AtomicReference<AutoCloseable> lastApp = new AtomicReference<>();
 
         @Override
         protected Map<String, Object> buildConfig(Hook hook) {
-            return new LinkedHashMap<>(config);
+            return config;
         }
 
         @Override
@@ -46,7 +50,9 @@ class CommonServiceTest {
             if (runError != null) {
                 throw runError;
             }
-            return returnNull ? null : closes::incrementAndGet;
+            AutoCloseable app = closes::incrementAndGet;
+            lastApp.set(app);
+            return returnNull ? null : app;
         }
 
         @Override
@@ -62,6 +68,15 @@ class CommonServiceTest {
         }
     }
 
+    final TestRuntime runtime = new TestRuntime("svc");
+
+    /** A new Svc bound to {@link #runtime}, settings built. */
+    InstanceControl<Hook> bound(Svc svc) {
+        InstanceControl<Hook> control = TestRuntime.bind(svc, runtime);
+        control.buildSettings(null);
+        return control;
+    }
+
     @Test
     void newInstanceIsNotStartedDisabledQuietWithoutApp() {
         Svc svc = new Svc();
@@ -70,23 +85,64 @@ class CommonServiceTest {
         assertTrue(svc.isQuiet());
         assertNull(svc.getApp());
         assertTrue(svc.isReady());
+        assertFalse(svc.isRunning());
+        assertFalse(svc.hasFailed());
+        assertEquals("svc", svc.serviceName(), "unbound: the lower-cased class name");
+        assertEquals(Map.of(), svc.getConfig());
+        assertNull(svc.getManifest());
+        assertNull(svc.getLastError());
+        assertNull(svc.getLastErrorTime());
     }
 
     @Test
-    void settingsPopEnabledAndQuietOutOfTheConfig() {
+    void anUnboundInstanceRefusesEveryTransitionWithAClearMessage() {
+        Svc svc = new Svc();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> svc.start(null));
+        assertTrue(e.getMessage().contains("not managed by a MetaService"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> svc.reset(null));
+        assertThrows(IllegalStateException.class, () -> svc.failed(new RuntimeException()));
+        assertEquals(0, svc.runs.get());
+    }
+
+    @Test
+    void anInstanceIsBoundOnceAndNamedByItsRuntime() {
+        Svc svc = new Svc();
+        TestRuntime.bind(svc, runtime);
+        assertEquals("svc", svc.serviceName());
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> Binder.bind(svc, new TestRuntime("other")));
+        assertTrue(twice.getMessage().contains("already bound"));
+        assertThrows(IllegalArgumentException.class, () -> Binder.bind("not a service", runtime));
+        assertEquals("svc", svc.serviceName(), "the first binding stays");
+    }
+
+    @Test
+    void settingsPopEnabledAndQuietOutOfACopyOfTheConfig() {
         Svc svc = new Svc();
         svc.config = new LinkedHashMap<>(Map.of("enabled", true, "quiet", true, "host", "h"));
-        svc.buildSettings(null);
+        bound(svc);
         assertTrue(svc.isEnabled());
         assertTrue(svc.isQuiet());
         assertEquals(Map.of("host", "h"), svc.getConfig());
+        assertEquals(3, svc.config.size(), "the author's map is left alone");
+        assertThrows(UnsupportedOperationException.class, () -> svc.getConfig().put("x", 1));
+        assertEquals(List.of("buildManifest", "buildConfig"), runtime.authorCalls, "manifest first, then config");
     }
 
     @Test
-    void quietDefaultsToFalseOnceSettingsAreBuilt() {
-        Svc svc = new Svc();
-        svc.buildSettings(null);
-        assertFalse(svc.isQuiet());
+    void theDefaultConfigIsDisabled() {
+        CommonService<String> plain = new CommonService<>() {
+            @Override
+            protected String run(Hook hook) {
+                return "app";
+            }
+        };
+        InstanceControl<Hook> control = TestRuntime.bind(plain, runtime);
+        control.buildSettings(null);
+        control.start(null);
+        assertFalse(plain.isEnabled());
+        assertFalse(plain.isQuiet(), "quiet is false once settings are built");
+        assertEquals(ServiceState.NOT_STARTED, plain.getState());
     }
 
     @Test
@@ -94,187 +150,237 @@ class CommonServiceTest {
         Svc svc = new Svc();
         svc.manifest = new LinkedHashMap<>(Map.of("Service", List.of(Map.of("a", 1)),
                 "__OLD_CONFIG__", Map.of("Service", List.of("x")), "__UNSAFE_PARAPHRASE__", "I know what I'm doing!"));
-        svc.buildSettings(null);
+        bound(svc);
         assertEquals(Map.of("Service", List.of(Map.of("a", 1))), svc.getManifest());
         assertEquals(Map.of("Service", List.of("x")), svc.getManifestMeta().get("__OLD_CONFIG__"));
         assertEquals("I know what I'm doing!", svc.getManifestMeta().get("__UNSAFE_PARAPHRASE__"));
     }
 
     @Test
-    void settingsErrorFallsBackToDisabledWithoutManifest() {
+    void aManifestWithoutReservedKeysGetsTheirDefaults() {
+        Svc svc = new Svc();
+        svc.manifest = Map.of("Service", List.of());
+        bound(svc);
+        assertEquals(Map.of(), svc.getManifestMeta().get("__OLD_CONFIG__"));
+        assertEquals("", svc.getManifestMeta().get("__UNSAFE_PARAPHRASE__"));
+    }
+
+    @Test
+    void anEmptyManifestIsNoManifest() {
+        Svc svc = new Svc();
+        svc.manifest = Map.of();
+        bound(svc);
+        assertNull(svc.getManifest());
+        assertEquals(Map.of(), svc.getManifestMeta());
+    }
+
+    @Test
+    void settingsErrorFallsBackToDisabledWithoutManifestAndIsTheLastError() {
         Svc svc = new Svc();
         svc.manifest = Map.of("Service", List.of());
         svc.config = new LinkedHashMap<>(Map.of("enabled", "yes"));
-        svc.buildSettings(null);
+        InstanceControl<Hook> control = bound(svc);
         assertFalse(svc.isEnabled());
+        assertFalse(svc.isQuiet());
         assertNull(svc.getManifest());
-        svc.start(null);
+        assertEquals("java.lang.IllegalArgumentException: 'enabled' must be true or false, not yes",
+                svc.getLastError());
+        assertNotNull(svc.getLastErrorTime());
+        control.start(null);
         assertEquals(ServiceState.NOT_STARTED, svc.getState());
         assertEquals(0, svc.runs.get());
     }
 
     @Test
-    void startRunsStartedRunRunningPostRunAndReturnsItself() {
+    void aNonBooleanQuietIsASettingsError() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
+        svc.config = new LinkedHashMap<>(Map.of("enabled", true, "quiet", 1));
+        bound(svc);
+        assertFalse(svc.isEnabled());
+        assertTrue(svc.getLastError().contains("'quiet' must be true or false, not 1"), svc.getLastError());
+    }
+
+    @Test
+    void buildConfigReturningNullIsASettingsError() {
+        Svc svc = new Svc();
+        svc.config = null;
+        bound(svc);
+        assertFalse(svc.isEnabled());
+        assertTrue(svc.getLastError().endsWith("buildConfig returned null"), svc.getLastError());
+    }
+
+    @Test
+    void startRunsStartedRunRunningPostRunAndReturnsItself() {
+        AtomicReference<ServiceState> inPostRun = new AtomicReference<>();
+        Svc svc = new Svc() {
+            @Override
+            protected void postRun(Hook hook) {
+                inPostRun.set(getState());
+            }
+        };
+        InstanceControl<Hook> control = bound(svc);
         assertSame(svc, svc.start(null));
         assertEquals(ServiceState.RUNNING, svc.getState());
+        assertEquals(ServiceState.RUNNING, inPostRun.get(), "postRun runs once RUNNING");
         assertTrue(svc.isRunning());
-        assertEquals(1, svc.getStartCount());
+        assertSame(svc.lastApp.get(), svc.getApp());
+        assertEquals(1, control.startCount());
+        assertNotNull(control.lastStartDuration());
+        assertEquals(List.of("NOT_STARTED>STARTED", "STARTED>RUNNING"), runtime.changes);
+        assertEquals(List.of("buildManifest", "buildConfig", "run", "postRun"), runtime.authorCalls);
     }
 
     @Test
     void disabledServiceStaysNotStartedSilently() {
         Svc svc = new Svc();
         svc.config = new LinkedHashMap<>(Map.of("enabled", false));
-        svc.buildSettings(null);
-        svc.start(null);
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
         assertEquals(ServiceState.NOT_STARTED, svc.getState());
         assertEquals(0, svc.runs.get());
+        assertEquals(0, control.startCount());
+        assertEquals(List.of(), runtime.changes);
     }
 
     @Test
     void startActsOnlyWhenNotStartedAndWithoutApp() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
-        svc.start(null);
-        svc.start(null);
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
+        control.start(null);
         assertEquals(1, svc.runs.get());
+        assertEquals(1, control.startCount());
     }
 
     @Test
     void runFailureMakesItFailedWithoutAppAndCallsOnFailed() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
+        InstanceControl<Hook> control = bound(svc);
         svc.runError = new IllegalStateException("boom");
-        svc.start(null);
+        control.start(null);
         assertTrue(svc.hasFailed());
+        assertFalse(svc.isReady());
         assertNull(svc.getApp());
         assertSame(svc.runError, svc.failedWith.get());
         assertEquals("java.lang.IllegalStateException: boom", svc.getLastError());
-        assertTrue(svc.getLastErrorTime() != null);
+        assertNotNull(svc.getLastErrorTime());
+        assertTrue(control.lastErrorDetail().contains("IllegalStateException: boom"));
+        assertTrue(control.lastErrorDetail().contains("\tat "), "the detail is the stack trace");
+        assertEquals(List.of("NOT_STARTED>STARTED", "STARTED>FAILED"), runtime.changes);
+        assertEquals(List.of("boom"), runtime.errors);
+        assertTrue(runtime.authorCalls.contains("onFailed"));
     }
 
     @Test
     void postRunFailureMakesItFailedAndClosesTheApp() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
+        InstanceControl<Hook> control = bound(svc);
         svc.postRunError = new IllegalStateException("late");
-        svc.start(null);
+        control.start(null);
         assertTrue(svc.hasFailed());
         assertNull(svc.getApp());
         assertEquals(1, svc.closes.get());
+        assertEquals(List.of("NOT_STARTED>STARTED", "STARTED>RUNNING", "RUNNING>FAILED"), runtime.changes);
     }
 
     @Test
     void runReturningNoAppIsAFailure() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
+        InstanceControl<Hook> control = bound(svc);
         svc.returnNull = true;
-        svc.start(null);
+        control.start(null);
         assertTrue(svc.hasFailed());
-        assertTrue(svc.getLastError().contains("run returned no app"));
+        assertEquals("java.lang.IllegalStateException: run returned no app", svc.getLastError());
+    }
+
+    @Test
+    void theFirstUsefulMessageOfTheCauseChainIsShownNeverNull() {
+        Svc svc = new Svc();
+        InstanceControl<Hook> control = bound(svc);
+        svc.runError = new IllegalStateException(new java.net.ConnectException("Connection refused"));
+        control.start(null);
+        assertEquals("java.lang.IllegalStateException: Connection refused", svc.getLastError());
+        svc.runError = new RuntimeException((String) null);
+        control.reset(null, true);
+        assertEquals("java.lang.RuntimeException", svc.getLastError());
     }
 
     @Test
     void failedServiceNeverRestartsByItself() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
+        InstanceControl<Hook> control = bound(svc);
         svc.runError = new IllegalStateException("boom");
-        svc.start(null);
+        control.start(null);
         svc.runError = null;
-        svc.start(null);
+        control.start(null);
         assertTrue(svc.hasFailed());
         assertEquals(1, svc.runs.get());
     }
 
     @Test
-    void resetIsTheWayBackFromFailed() {
+    void resetIsTheWayBackFromFailedAndTheLastErrorStays() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
+        InstanceControl<Hook> control = bound(svc);
         svc.runError = new IllegalStateException("boom");
-        svc.start(null);
+        control.start(null);
         svc.runError = null;
-        svc.reset(null, true);
+        control.reset(null, true);
         assertTrue(svc.isRunning());
-        assertEquals(1, svc.getResetCount());
+        assertEquals(1, control.resetCount());
+        assertEquals(2, control.startCount());
+        assertEquals("java.lang.IllegalStateException: boom", svc.getLastError(), "shown as the last error");
     }
 
     @Test
-    void resetClosesTheAppAndRereadsSettings() {
+    void resetStopsDaemonsClosesTheAppAndRereadsSettings() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
-        svc.start(null);
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
         svc.config = new LinkedHashMap<>(Map.of("enabled", true, "color", "red"));
-        svc.reset(null, false);
+        control.reset(null, false);
         assertEquals(1, svc.closes.get());
+        assertNull(svc.getApp());
         assertEquals(ServiceState.NOT_STARTED, svc.getState());
         assertEquals("red", svc.getConfig().get("color"));
+        assertEquals(1, svc.runs.get(), "reset(hook, false) does not start");
+        assertEquals(List.of("NOT_STARTED>STARTED", "STARTED>RUNNING", "RUNNING>NOT_STARTED"), runtime.changes);
+    }
+
+    @Test
+    void aServiceResetsAndFailsItselfWithTheSeedsVocabulary() {
+        Svc svc = new Svc();
+        bound(svc);
+        svc.start(null);
+        svc.reset(null);
+        assertTrue(svc.isRunning(), "reset(hook) starts again, as the seed's default");
+        assertEquals(2, svc.runs.get());
+        RuntimeException why = new IllegalStateException("lost the broker");
+        svc.failed(why);
+        assertTrue(svc.hasFailed());
+        assertSame(why, svc.failedWith.get());
+        assertEquals(2, svc.closes.get());
     }
 
     @Test
     void isRunningNeedsRunningStateAndAnApp() {
         Svc svc = new Svc();
+        InstanceControl<Hook> control = bound(svc);
         assertFalse(svc.isRunning());
-        svc.buildSettings(null);
-        svc.start(null);
-        svc.failed(new IllegalStateException("x"));
+        control.start(null);
+        control.fail(new IllegalStateException("x"));
         assertFalse(svc.isRunning());
         assertEquals(ServiceState.FAILED, svc.getState());
     }
 
     @Test
-    void daemonsAreNamedAfterTheServiceAndStopWithInterruptAndStopper() throws Exception {
-        CountDownLatch forever = new CountDownLatch(1);
-        AtomicBoolean stopperCalled = new AtomicBoolean();
-        Svc svc = new Svc() {
-            @Override
-            protected void postRun(Hook hook) {
-                spawnDaemon("worker", () -> {
-                    try {
-                        forever.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, () -> stopperCalled.set(true));
-            }
-        };
-        svc.buildSettings(null);
-        svc.start(null);
-        assertEquals(List.of("worker"), svc.getDaemons());
-        Thread worker = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("jsorc/" + svc.serviceName() + "/worker")).findFirst().orElseThrow();
-        svc.reset(null, false);
-        assertFalse(worker.isAlive());
-        assertTrue(stopperCalled.get());
-        assertEquals(List.of(), svc.getDaemons());
-    }
-
-    @Test
-    void spawnDaemonSkipsANameThatIsAlive() {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger spawned = new AtomicInteger();
-        Svc svc = new Svc() {
-            @Override
-            protected void postRun(Hook hook) {
-                Runnable body = () -> {
-                    spawned.incrementAndGet();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                };
-                Thread first = spawnDaemon("d", body);
-                assertSame(first, spawnDaemon("d", body));
-            }
-        };
-        svc.buildSettings(null);
-        svc.start(null);
-        await("daemon body ran").until(() -> spawned.get() == 1);
-        svc.terminateDaemon("d");
-        assertEquals(1, spawned.get());
-        assertEquals(List.of(), svc.getDaemons());
+    void aQuietServiceStillFailsAndRecordsItsError() {
+        Svc svc = new Svc();
+        svc.config = new LinkedHashMap<>(Map.of("enabled", true, "quiet", true));
+        InstanceControl<Hook> control = bound(svc);
+        svc.runError = new IllegalStateException("hush");
+        control.start(null);
+        assertTrue(svc.hasFailed());
+        assertEquals("java.lang.IllegalStateException: hush", svc.getLastError());
     }
 
     @Test
@@ -285,52 +391,107 @@ class CommonServiceTest {
                 throw new java.util.ServiceConfigurationError("no provider");
             }
         };
-        svc.buildSettings(null);
-        svc.start(null);
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
         assertTrue(svc.hasFailed());
-        assertTrue(svc.getLastError().contains("no provider"));
+        assertEquals("java.util.ServiceConfigurationError: no provider", svc.getLastError());
     }
 
     @Test
-    void aClosedInstanceNeverStartsAgain() {
+    void aClosedInstanceNeverRunsAuthorCodeAgain() {
         Svc svc = new Svc();
-        svc.buildSettings(null);
-        svc.start(null);
-        svc.close();
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
+        control.close();
+        assertTrue(control.isClosed());
         assertEquals(1, svc.closes.get());
-        svc.reset(null, true);
-        assertFalse(svc.isRunning());
+        assertEquals(ServiceState.RUNNING, svc.getState(), "close leaves the state as it is");
+        int calls = runtime.authorCalls.size();
+        control.reset(null, true);
+        control.buildSettings(null);
+        control.start(null);
+        control.fail(new IllegalStateException("after close"));
+        assertEquals(calls, runtime.authorCalls.size(), "no settings, run or onFailed after close");
         assertEquals(1, svc.runs.get());
+        assertNull(svc.failedWith.get());
     }
 
     @Test
-    void daemonsAreRefusedOutsideAStart() {
-        Svc svc = new Svc();
-        IllegalStateException refused = null;
-        try {
-            svc.spawnDaemon("late", () -> { });
-        } catch (IllegalStateException e) {
-            refused = e;
-        }
-        assertTrue(refused != null && refused.getMessage().contains("NOT_STARTED"));
-        assertEquals(List.of(), svc.getDaemons());
+    void aRunAbandonedByItsTimeoutFailsAndItsLateAppIsClosed() {
+        CountDownLatch release = new CountDownLatch(1);
+        Svc svc = new Svc() {
+            @Override
+            protected AutoCloseable run(Hook hook) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.run(hook);
+            }
+        };
+        InstanceControl<Hook> control = bound(svc);
+        runtime.abandon.add("run");
+        control.start(null);
+        assertTrue(svc.hasFailed());
+        assertTrue(svc.getLastError().contains("run did not finish within 5 s"), svc.getLastError());
+        release.countDown();
+        await("the late app closed").until(() -> svc.closes.get() == 1);
+        assertNull(svc.getApp(), "a late app is never published");
+    }
+
+    @Test
+    void aFailingCloseAppOrOnFailedIsLoggedAndTheTransitionGoesOn() {
+        Svc svc = new Svc() {
+            @Override
+            protected void closeApp(AutoCloseable app) {
+                throw new IllegalStateException("close broke");
+            }
+
+            @Override
+            protected void onFailed(Throwable error) {
+                throw new IllegalStateException("onFailed broke");
+            }
+        };
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
+        control.fail(new IllegalStateException("x"));
+        assertTrue(svc.hasFailed());
+        assertNull(svc.getApp());
+        control.reset(null, true);
+        assertTrue(svc.isRunning());
     }
 
     @Test
     void proxyServiceNeverRuns() {
         CommonService<Object> proxy = CommonService.proxy("nothing");
-        proxy.buildSettings(null);
-        proxy.start(null);
         assertFalse(proxy.isEnabled());
         assertEquals(ServiceState.NOT_STARTED, proxy.getState());
+        assertNull(proxy.getApp());
+        assertEquals("ProxyService[nothing]", proxy.toString());
+        InstanceControl<Hook> control = TestRuntime.bind(proxy, runtime);
+        control.buildSettings(null);
+        control.start(null);
+        assertFalse(proxy.isRunning());
     }
 
     @Test
-    void stateCodesAreTheOriginals() {
+    void stateCodesAndHelpersAreTheOriginals() {
         assertEquals(-1, ServiceState.FAILED.code());
         assertEquals(0, ServiceState.NOT_STARTED.code());
         assertEquals(1, ServiceState.STARTED.code());
         assertEquals(2, ServiceState.RUNNING.code());
         assertEquals(4, ServiceState.values().length);
+        assertTrue(ServiceState.NOT_STARTED.isReady());
+        assertFalse(ServiceState.STARTED.isReady());
+        assertTrue(ServiceState.RUNNING.isRunning());
+        assertFalse(ServiceState.STARTED.isRunning());
+        assertTrue(ServiceState.FAILED.hasFailed());
+        assertFalse(ServiceState.RUNNING.hasFailed());
+    }
+
+    @Test
+    void theDefaultConfigNameIsTheUpperCasedServiceName() {
+        assertEquals("STRIPE_CONFIG", ServiceProperties.defaultConfigName("stripe"));
     }
 }

@@ -1,30 +1,32 @@
 package io.jsorc.api.config;
 
 import java.util.List;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The original framework's admin config API ({@code config_get/set/list/index/exists/delete}), the same for
- * every surface (console, HTTP, Web Console). {@code doCheck} limits names to {@link #configIndex()}; refused
- * calls throw {@link GlobException} whose message is the original's text. As in the original, {@code configSet}
- * stores and restarts nothing: {@code MetaService.refresh} applies a change.
+ * The original framework's admin config API ({@code config_get/set/list/index/exists/delete}), the same for every
+ * surface (console, HTTP, Web Console). {@code doCheck} limits names to {@link #configIndex()}; refused calls throw
+ * {@link GlobException} whose message is the original's text where the original had one, and change nothing. As in
+ * the original, {@code configSet} stores and restarts nothing: {@code MetaService.refresh} applies a change.
  *
  * <p>Thread-safety: every method is thread-safe.
  */
 @ProviderType
 public interface ConfigApi {
 
-    /** The stored JSON text, or null when absent. */
-    String configGet(String name, boolean doCheck);
+    /** The stored glob (its JSON text and revision, for an ETag), or empty when absent. */
+    Optional<GlobValue> configGet(String name, boolean doCheck);
 
     /**
-     * Stores {@code json}; returns {@code Config of '<name>' to '<json>' set!}.
+     * Stores {@code json}. The result's message is the original's {@code Config of '<name>' to '<json>' set!}
+     * (the value abbreviated when long); its revision is the new one.
      *
      * @param expectedRevision null for any, else the revision the caller read (0 = must be absent)
      */
-    String configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin);
+    ConfigResult configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin);
 
-    /** Stored names that are valid config names. */
+    /** Stored names that are valid config names, sorted. */
     List<String> configList();
 
     /** Valid config names: every declared {@code jsorc.service.config} plus {@code META_CONFIG}, sorted. */
@@ -33,6 +35,11 @@ public interface ConfigApi {
     /** Whether the glob is stored (no name check, as the original). */
     boolean configExists(String name);
 
-    /** Deletes the glob; returns {@code <name> Deleted.} */
-    String configDelete(String name, boolean doCheck, Origin origin);
+    /**
+     * Deletes the glob. The result's message is the original's {@code <name> Deleted.}; its revision is the one
+     * deleted (0 when nothing was stored).
+     *
+     * @param expectedRevision null for any, else the revision the caller read
+     */
+    ConfigResult configDelete(String name, boolean doCheck, Long expectedRevision, Origin origin);
 }

@@ -18,6 +18,8 @@ public class GlobException extends RuntimeException {
         INVALID_VALUE,
         /** The expected revision is not the stored one. */
         STALE_REVISION,
+        /** The value is larger than the store's limit for that name (the message names the limit). */
+        TOO_LARGE,
         /** A tier failed; nothing was changed. */
         STORAGE
     }

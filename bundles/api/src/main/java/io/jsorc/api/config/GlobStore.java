@@ -11,7 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * nothing changed anywhere.
  *
  * <p>Names match {@code [A-Za-z0-9_]{1,100}}; values are JSON text of any type, except that {@code *_CONFIG}
- * and {@code *_MANIFEST} values must be objects.
+ * and {@code *_MANIFEST} values must be objects. The canonical text of a value is limited in size (by default
+ * 1 MiB, 8 MiB for {@code *_MANIFEST}; configurable); a larger one is refused with
+ * {@link GlobException.Reason#TOO_LARGE}.
  *
  * <p>Thread-safety: every method is thread-safe; writes to one name are linearizable.
  */
@@ -38,8 +40,13 @@ public interface GlobStore {
     /** Stores a plain value ({@code Map/List/String/Number/Boolean/null}) as JSON; as {@link #set}. */
     long setValue(String name, Object value, Long expectedRevision, Origin origin);
 
-    /** Deletes the glob; false when it did not exist. */
-    boolean delete(String name, Long expectedRevision, Origin origin);
+    /**
+     * Deletes the glob.
+     *
+     * @return the revision it had, or 0 when it did not exist
+     * @throws GlobException for a bad name, a stale revision, or a failed tier
+     */
+    long delete(String name, Long expectedRevision, Origin origin);
 
     boolean exists(String name);
 

@@ -3,13 +3,14 @@ package io.jsorc.api.spi;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Registered by the automation part (the JsOrc loop). While one is registered and says so,
- * {@code MetaService.isAutomated()} is true: keep_alive services are started by the loop, {@code buildHook}
- * starts nothing and {@code refresh} resets without starting.
+ * Registered by the JsOrc automation loop. Automation <em>intent</em> is {@code META_CONFIG.automation}: while it is
+ * true, MetaService never starts {@code keep_alive} services itself, whether a loop is registered or not. This
+ * service only tells MetaService whether a loop is there to do it, so an operator sees "awaiting automation" or
+ * "awaiting automation (no loop running)".
  */
 @ConsumerType
 public interface AutomationProvider {
 
-    /** True while the automation loop is on. Must be cheap and thread-safe. */
-    boolean isAutomated();
+    /** True while the loop runs its ticks. Must be cheap and thread-safe. */
+    boolean isRunning();
 }

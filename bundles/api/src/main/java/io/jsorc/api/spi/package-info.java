@@ -1,10 +1,10 @@
 /**
- * Seams between the API and its runtime: {@link io.jsorc.api.spi.ServiceRuntime} (provided by the MetaService
- * implementation, used by {@code CommonService}'s final state machine), {@link io.jsorc.api.spi.GlobTier}
- * (storage tiers of the glob store) and {@link io.jsorc.api.spi.AutomationProvider}.
+ * Seams between the platform's own parts: {@link io.jsorc.api.spi.GlobTier} (storage tiers of the glob store) and
+ * {@link io.jsorc.api.spi.AutomationProvider} (the JsOrc loop). Versioned 0.x: the Redis tier, the automation loop
+ * and Kubernetes will change it; it is not covered by the 1.0 compatibility promise of the API packages.
  */
 @Export
-@Version("1.0.0")
+@Version("0.1.0")
 package io.jsorc.api.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.jsorc.meta.internal;
 
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -70,26 +71,12 @@ final class Contexts {
             return false;
         }
         for (int i = 0; i < types.length; i++) {
-            Class<?> type = types[i].isPrimitive() ? box(types[i]) : types[i];
+            Class<?> type = types[i].isPrimitive() ? MethodType.methodType(types[i]).wrap().returnType() : types[i];
             if (args[i] == null ? types[i].isPrimitive() : !type.isInstance(args[i])) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static Class<?> box(Class<?> primitive) {
-        return switch (primitive.getName()) {
-            case "int" -> Integer.class;
-            case "long" -> Long.class;
-            case "boolean" -> Boolean.class;
-            case "double" -> Double.class;
-            case "float" -> Float.class;
-            case "short" -> Short.class;
-            case "byte" -> Byte.class;
-            case "char" -> Character.class;
-            default -> Void.class;
-        };
     }
 
     private static String describe(Object[] args) {

@@ -7,6 +7,7 @@ import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.Origin;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The hook MetaService hands to services: glob access through the one write path of the {@link GlobStore}, and
@@ -46,7 +47,7 @@ final class HookImpl implements Hook {
 
     @Override
     public boolean destroyGlob(String name) {
-        return globs.delete(name, GlobStore.ANY_REVISION, Origin.local(actor, "service"));
+        return globs.delete(name, GlobStore.ANY_REVISION, Origin.local(actor, "service")) != 0;
     }
 
     @Override
@@ -58,6 +59,13 @@ final class HookImpl implements Hook {
     public CommonService<?> service(String name) {
         CommonService<?> service = meta.getService(name, this);
         return service != null ? service : CommonService.proxy(name);
+    }
+
+    @Override
+    public <T> Optional<T> app(String name, Class<T> type) {
+        CommonService<?> service = meta.getService(name, this);
+        Object app = service == null || !service.isRunning() ? null : service.getApp();
+        return type.isInstance(app) ? Optional.of(type.cast(app)) : Optional.empty();
     }
 
     @Override

@@ -1,21 +1,28 @@
 package io.jsorc.meta.internal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks asynchronously on a shared executor, one at a time and in submission order per key; different keys
- * run in parallel. Thread-safe. A task that throws is logged and does not stop the key's queue.
+ * run in parallel. A task that throws is logged and does not stop the key's queue. Waiting for a task is always
+ * bounded and interruptible.
+ *
+ * <p>Thread-safety: thread-safe; the queues are guarded by one monitor held only to enqueue and dequeue.
  */
 final class KeyedSerialExecutor {
 
@@ -24,6 +31,15 @@ final class KeyedSerialExecutor {
     /** The keys whose queue the current thread is draining. */
     private static final ThreadLocal<Set<Object>> DRAINING = ThreadLocal.withInitial(HashSet::new);
 
+    /** A wait for a lane that ran past its bound. */
+    static final class LaneTimeoutException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        LaneTimeoutException(String message) {
+            super(message);
+        }
+    }
+
     private final Executor delegate;
     private final Map<Object, ArrayDeque<Runnable>> queues = new HashMap<>();
 
@@ -31,6 +47,11 @@ final class KeyedSerialExecutor {
         this.delegate = delegate;
     }
 
+    /**
+     * Queues {@code task} behind the tasks of {@code key}.
+     *
+     * @throws RejectedExecutionException when the executor is shut down (the task is forgotten)
+     */
     void execute(Object key, Runnable task) {
         boolean first;
         synchronized (queues) {
@@ -58,12 +79,20 @@ final class KeyedSerialExecutor {
     }
 
     /**
-     * Runs {@code task} in {@code key}'s order and waits for its result; inline when the current thread is already
-     * running a task of {@code key} (re-entrant). An exception of the task is rethrown (checked ones wrapped).
+     * Runs {@code task} in {@code key}'s order and waits for its result at most {@code bound}; inline when the
+     * current thread is already running a task of {@code key} (re-entrant). The task's exception is rethrown (checked
+     * ones wrapped). A task the caller stopped waiting for still runs.
+     *
+     * @throws LaneTimeoutException past the bound
+     * @throws CancellationException when the waiting thread was interrupted (its interrupt flag stays set)
      */
-    <T> T call(Object key, Callable<T> task) {
+    <T> T call(Object key, Callable<T> task, Duration bound, String what) {
         if (DRAINING.get().contains(key)) {
-            return callInline(task);
+            try {
+                return task.call();
+            } catch (Exception e) {
+                throw rethrow(e);
+            }
         }
         CompletableFuture<T> done = new CompletableFuture<>();
         execute(key, () -> {
@@ -73,29 +102,22 @@ final class KeyedSerialExecutor {
                 done.completeExceptionally(e);
             }
         });
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return done.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw rethrow(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            return done.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (TimeoutException e) {
+            throw new LaneTimeoutException(what + " did not finish within " + AuthorCall.seconds(bound) + " s");
         }
     }
 
-    private static <T> T callInline(Callable<T> task) {
-        try {
-            return task.call();
-        } catch (Exception e) {
-            throw rethrow(e);
+    /** Whether {@code key} has queued or running tasks (for tests and the leak check). */
+    boolean busy(Object key) {
+        synchronized (queues) {
+            return queues.containsKey(key);
         }
     }
 

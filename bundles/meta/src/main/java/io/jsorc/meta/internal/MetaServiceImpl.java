@@ -7,14 +7,10 @@ import io.jsorc.api.ServiceInfo;
 import io.jsorc.api.ServiceProperties;
 import io.jsorc.api.ServiceState;
 import io.jsorc.api.config.GlobStore;
-import io.jsorc.api.config.Origin;
 import io.jsorc.api.event.ServiceStateListener;
 import io.jsorc.api.spi.AutomationProvider;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,13 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code meta} singleton. Registry work (a service arriving, leaving, its winner changing) runs on the
- * service name's lane; instance transitions run on each instance's lane; readers never wait for either.
+ * The {@code meta} singleton. Registrations are tracked from {@link #open} on, after DS has bound the listeners,
+ * EventAdmin and automation providers present at start, so no state event of the first services is lost.
+ * Registry work runs on the service name's lane ({@link Registry}), transitions on each instance's lane
+ * ({@link Instance}); readers never wait for either.
  */
 @Component(service = MetaService.class, immediate = true)
 public final class MetaServiceImpl implements MetaService {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetaServiceImpl.class);
+    private static final List<String> HOOKED = List.of("promon", "redis", "task", "mail");
+    private static final List<String> STARTED_BY_HOOK = List.of("mail", "redis", "task");
 
     private final GlobStore globs;
     private final Registrar registrar;
@@ -48,117 +48,71 @@ public final class MetaServiceImpl implements MetaService {
     private final KeyedSerialExecutor lanes = new KeyedSerialExecutor(executors.transitions());
     private final StateEvents events = new StateEvents(executors.events());
     private final ServiceTable table = new ServiceTable(lanes, executors, events);
+    private final Registry registry;
     private final Contexts contexts = new Contexts();
-    private final List<AutomationProvider> automation = new CopyOnWriteArrayList<>();
+    private final List<AutomationProvider> loops = new CopyOnWriteArrayList<>();
     private final AtomicInteger metaRefreshes = new AtomicInteger();
     private final String bundle;
     private final RegistrationTracker tracker;
     private volatile MetaConfig metaConfig;
     private volatile boolean closed;
 
-    /** The DS constructor: tracks {@code CommonService} registrations in {@code context}. */
+    /** The DS constructor; tracking starts in {@link #open}, once the dynamic references are bound. */
     @Activate
     public MetaServiceImpl(BundleContext context, @Reference GlobStore globs) {
         this.globs = globs;
         this.bundle = context.getBundle().getSymbolicName() + " " + context.getBundle().getVersion();
         this.metaConfig = MetaConfig.read(globs);
-        this.tracker = new RegistrationTracker(context, this, contexts);
+        this.registry = new Registry(table, this::bareHook, this::automationLooksAfter);
+        this.tracker = new RegistrationTracker(context, registry, contexts);
         this.registrar = tracker;
-        tracker.open();
-        LOG.info("MetaService started; automation in META_CONFIG: {}", metaConfig.automation());
     }
 
-    /** Without OSGi (the test kit): services come only through {@link #addSource}. */
+    /** Without OSGi (the test kit): services come only through {@link #register}. */
     public MetaServiceImpl(GlobStore globs, Registrar registrar) {
         this.globs = globs;
         this.registrar = registrar;
         this.bundle = "io.jsorc.meta";
-        this.tracker = null;
         this.metaConfig = MetaConfig.read(globs);
+        this.registry = new Registry(table, this::bareHook, this::automationLooksAfter);
+        this.tracker = null;
     }
 
-    /** Closes every instance, then stops every thread MetaService started. */
+    /** DS activate (after the constructor and the bind methods): starts tracking registrations. */
+    @Activate
+    void open() {
+        tracker.open();
+        LOG.info("MetaService started; automation in META_CONFIG: {}", metaConfig.automation());
+    }
+
+    /** Closes every instance (each within its bounds), then stops every thread MetaService started. */
     @Deactivate
     public void close() {
         closed = true;
+        registry.close();
         if (tracker != null) {
             tracker.close();
         }
         for (ServiceSource source : table.allSources()) {
-            removeSource(source);
+            registry.removed(source);
         }
         executors.shutdown(10_000);
         LOG.info("MetaService stopped");
     }
 
-    // ------------------------------------------------------------ registrations
+    // ------------------------------------------------------------ registrations without a registry (test kit)
 
-    /** A registration arrived: its slot is updated on its lane (this call only enqueues). */
-    public void addSource(ServiceSource source) {
-        lanes.execute("name:" + source.name(), () -> {
-            ServiceTable.Slot slot = table.add(source);
-            reconcile(source.name(), slot);
-        });
+    /** Adds a registration and waits until its arrival was handled. */
+    public void register(ServiceSource source) {
+        registry.addedAndWait(source);
     }
 
-    /** As {@link #addSource}, but returns once the arrival was handled (the test kit's registration). */
-    public void addSourceAndWait(ServiceSource source) {
-        table.onLane(source.name(), () -> {
-            ServiceTable.Slot slot = table.add(source);
-            reconcile(source.name(), slot);
-            return null;
-        });
+    /** Removes a registration as its bundle stopping would (bounded wait). */
+    public void unregister(ServiceSource source) {
+        registry.removed(source);
     }
 
-    /**
-     * A registration left: its instances are reset, closed and released before this returns (bounded by the
-     * transitions they run), so the leaving bundle's code is not called after it stopped.
-     */
-    public void removeSource(ServiceSource source) {
-        table.onLane(source.name(), () -> {
-            ServiceTable.Slot slot = table.remove(source, bareHook());
-            if (slot != null) {
-                reconcile(source.name(), slot);
-                table.dropIfEmpty(source.name());
-            }
-            return null;
-        });
-    }
-
-    /** On the name's lane: makes the background instance belong to the winner. */
-    private void reconcile(String name, ServiceTable.Slot slot) {
-        ServiceSource winner = slot.winner();
-        ServiceSource current = slot.backgroundSource;
-        if (current == winner && (winner == null || slot.background != null)) {
-            return;
-        }
-        boolean replacing = slot.background != null;
-        boolean wasRunning = replacing && table.runningAfterPending(slot.background);
-        if (replacing) {
-            CommonService<?> old = slot.background;
-            slot.background = null;
-            slot.backgroundSource = null;
-            table.retire(old, current, bareHook());
-            LOG.info("Service {}: {} replaced by {}", name, current.label(),
-                    winner == null ? "nothing" : winner.label());
-        }
-        if (winner == null || closed) {
-            return;
-        }
-        Hook hook = bareHook();
-        CommonService<?> fresh = table.create(winner, true, hook);
-        if (fresh == null) {
-            return;
-        }
-        slot.background = fresh;
-        slot.backgroundSource = winner;
-        boolean start = replacing ? wasRunning : !(isAutomated() && metaConfig.keepAlive().contains(name));
-        if (start && fresh.isEnabled()) {
-            table.startLater(fresh, hook);
-        }
-    }
-
-    // ------------------------------------------------------------ MetaService
+    // ------------------------------------------------------------ MetaService: instances
 
     @Override
     public CommonService<?> buildService(String name, boolean background, Hook hook) {
@@ -169,58 +123,132 @@ public final class MetaServiceImpl implements MetaService {
             return null;
         }
         Hook settings = hook != null ? hook : bareHook();
-        if (!background) {
-            return table.create(winner, false, settings);
-        }
-        return table.onLane(name, () -> {
+        return table.onLane(name, ServiceTable.laneBound(winner), () -> {
             ServiceSource best = slot.winner();
-            if (best == null) {
+            if (best == null || closed) {
                 return null;
             }
-            CommonService<?> fresh = table.create(best, true, settings);
-            if (fresh != null) {
-                CommonService<?> old = slot.background;
-                ServiceSource oldSource = slot.backgroundSource;
+            Instance fresh = table.create(best, background, settings, null);
+            if (fresh == null) {
+                return null;
+            }
+            if (background) {
+                Instance old = slot.background;
                 slot.background = fresh;
-                slot.backgroundSource = best;
                 if (old != null) {
-                    table.retire(old, oldSource, settings);
+                    table.retire(List.of(old), "replaced by buildService");
                 }
             }
-            return fresh;
+            return fresh.service();
         });
     }
 
     @Override
     public CommonService<?> getService(String name, Hook hook) {
         ServiceTable.Slot slot = table.slot(name);
-        if (slot == null || slot.winner() == null) {
+        ServiceSource winner = slot == null ? null : slot.winner();
+        if (winner == null) {
             LOG.debug("Service {} is not yet set!", name);
             return null;
         }
-        CommonService<?> existing = slot.background;
+        Instance existing = slot.background;
         if (existing != null) {
-            return existing;
+            return existing.service();
         }
         Hook settings = hook != null ? hook : bareHook();
-        return table.onLane(name, () -> {
+        return table.onLane(name, ServiceTable.laneBound(winner), () -> {
             if (slot.background == null && slot.winner() != null && !closed) {
-                CommonService<?> fresh = table.create(slot.winner(), true, settings);
-                if (fresh != null) {
-                    slot.background = fresh;
-                    slot.backgroundSource = slot.winner();
-                }
+                table.create(slot.winner(), true, settings, created -> slot.background = created);
             }
-            return slot.background;
+            Instance now = slot.background;
+            return now == null ? null : now.service();
         });
     }
 
     @Override
     public void release(CommonService<?> service) {
-        if (service != null && !table.release(service, bareHook())) {
-            LOG.warn("release: {} is not an outstanding disposable instance", service.serviceName());
+        Instance instance = table.instanceOf(service);
+        if (instance == null || instance.isBackground()) {
+            LOG.warn("release: {} is not an outstanding disposable instance",
+                    service == null ? null : service.serviceName());
+            return;
+        }
+        table.onLane(instance.source().name(), ServiceTable.laneBound(instance.source()), () -> {
+            table.retire(List.of(instance), "released");
+            return null;
+        });
+    }
+
+    @Override
+    public ServiceState start(CommonService<?> service, Hook hook) {
+        instance(service).control().start(hook != null ? hook : bareHook());
+        return service.getState();
+    }
+
+    @Override
+    public ServiceState reset(CommonService<?> service, Hook hook, boolean start) {
+        instance(service).control().reset(hook != null ? hook : bareHook(), start);
+        return service.getState();
+    }
+
+    @Override
+    public void fail(CommonService<?> service, Throwable error) {
+        instance(service).control().fail(error);
+    }
+
+    private Instance instance(CommonService<?> service) {
+        Instance instance = table.instanceOf(service);
+        if (instance == null) {
+            throw new IllegalArgumentException(service + " was not built by this MetaService, or was released");
+        }
+        return instance;
+    }
+
+    // ------------------------------------------------------------ MetaService: by name
+
+    @Override
+    public boolean refresh(String name) {
+        if (ServiceProperties.META.equals(name)) {
+            refreshMeta();
+            return true;
+        }
+        Hook hook = bareHook();
+        CommonService<?> service = getService(name, hook);
+        if (service == null) {
+            return false;
+        }
+        reset(service, hook, !automationLooksAfter(name));
+        return true;
+    }
+
+    @Override
+    public Optional<ServiceState> start(String name) {
+        Hook hook = bareHook();
+        CommonService<?> service = getService(name, hook);
+        return service == null ? Optional.empty() : Optional.of(start(service, hook));
+    }
+
+    private void refreshMeta() {
+        metaConfig = MetaConfig.read(globs);
+        metaRefreshes.incrementAndGet();
+        LOG.info("META_CONFIG re-read (automation {}); rebuilding every service", metaConfig.automation());
+        for (String name : table.names()) {
+            registry.rebuild(name);
         }
     }
+
+    @Override
+    public boolean isAutomated() {
+        return metaConfig.automation();
+    }
+
+    /** Automation is on and {@code name} is in keep_alive: the JsOrc loop, not MetaService, starts it. */
+    boolean automationLooksAfter(String name) {
+        MetaConfig config = metaConfig;
+        return config.automation() && config.keepAlive().contains(name);
+    }
+
+    // ------------------------------------------------------------ MetaService: builders, contexts, hooks
 
     @Override
     public ServiceRegistration<?> addServiceBuilder(BundleContext owner, String name,
@@ -229,7 +257,8 @@ public final class MetaServiceImpl implements MetaService {
             throw new IllegalArgumentException("Invalid service name " + name + ": it must match "
                     + RegistrationTracker.NAME_PATTERN);
         }
-        if (ServiceProperties.META.equals(name) || (table.slot(name) != null && table.slot(name).winner() != null)) {
+        ServiceTable.Slot slot = table.slot(name);
+        if (ServiceProperties.META.equals(name) || (slot != null && slot.winner() != null)) {
             throw new IllegalArgumentException(name + " already exists!");
         }
         return registrar.register(owner, name, supplier);
@@ -253,13 +282,13 @@ public final class MetaServiceImpl implements MetaService {
     @Override
     public Hook buildHook() {
         Hook hook = new HookImpl(this, globs, "hook");
-        Map<String, CommonService<?>> attached = new LinkedHashMap<>();
-        for (String name : List.of("promon", "redis", "task", "mail")) {
-            attached.put(name, hook.service(name));
+        for (String name : HOOKED) {
+            hook.service(name);
         }
-        if (!isAutomated()) {
-            for (String name : List.of("mail", "redis", "task")) {
-                attached.get(name).start(hook);
+        for (String name : STARTED_BY_HOOK) {
+            Instance instance = table.instanceOf(hook.service(name));
+            if (instance != null && !automationLooksAfter(name)) {
+                instance.control().start(hook);
             }
         }
         return hook;
@@ -288,19 +317,7 @@ public final class MetaServiceImpl implements MetaService {
         return all;
     }
 
-    @Override
-    public boolean isAutomated() {
-        for (AutomationProvider provider : automation) {
-            try {
-                if (provider.isAutomated()) {
-                    return true;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("AutomationProvider {} failed", provider, e);
-            }
-        }
-        return false;
-    }
+    // ------------------------------------------------------------ MetaService: reading
 
     @Override
     public List<String> serviceNames() {
@@ -312,9 +329,13 @@ public final class MetaServiceImpl implements MetaService {
     @Override
     public Optional<ServiceInfo> info(String name) {
         if (ServiceProperties.META.equals(name)) {
-            return Optional.of(metaInfo());
+            String note = metaConfig.automation() && !loopRunning()
+                    ? "META_CONFIG.automation is on but no JsOrc loop is running: keep_alive services wait" : null;
+            return Optional.of(Infos.meta(bundle, !closed, metaRefreshes.get(), note));
         }
-        return Optional.ofNullable(table.info(name));
+        ServiceTable.Slot slot = table.slot(name);
+        return slot == null ? Optional.empty()
+                : Optional.ofNullable(Infos.of(name, slot, automationLooksAfter(name), table.outstanding(name)));
     }
 
     @Override
@@ -326,78 +347,28 @@ public final class MetaServiceImpl implements MetaService {
         return all;
     }
 
-    @Override
-    public boolean refresh(String name) {
-        if (ServiceProperties.META.equals(name)) {
-            refreshMeta();
-            return true;
-        }
-        ServiceTable.Slot slot = table.slot(name);
-        if (slot == null || slot.winner() == null) {
-            return false;
-        }
-        Hook hook = bareHook();
-        CommonService<?> service = getService(name, hook);
-        if (service == null) {
-            return false;
-        }
-        service.reset(hook, !isAutomated());
-        return true;
-    }
-
-    private void refreshMeta() {
-        metaConfig = MetaConfig.read(globs);
-        metaRefreshes.incrementAndGet();
-        LOG.info("META_CONFIG re-read (automation {}); rebuilding every service", metaConfig.automation());
-        for (String name : table.names()) {
-            table.onLane(name, () -> {
-                ServiceTable.Slot slot = table.slot(name);
-                if (slot == null) {
-                    return null;
-                }
-                CommonService<?> old = slot.background;
-                ServiceSource oldSource = slot.backgroundSource;
-                slot.background = null;
-                slot.backgroundSource = null;
-                if (old != null) {
-                    table.retire(old, oldSource, bareHook());
-                }
-                reconcile(name, slot);
-                return null;
-            });
-        }
-    }
-
-    @Override
-    public Optional<ServiceState> start(String name) {
-        Hook hook = bareHook();
-        CommonService<?> service = getService(name, hook);
-        if (service == null) {
-            return Optional.empty();
-        }
-        service.start(hook);
-        return Optional.of(service.getState());
-    }
-
-    @Override
-    public Set<String> configNames() {
-        Set<String> names = new TreeSet<>();
-        names.add(ServiceProperties.META_CONFIG);
-        for (ServiceSource source : table.allSources()) {
-            names.add(source.configGlob());
-        }
-        return Collections.unmodifiableSet(names);
-    }
-
     /** The META_CONFIG values read at activation or at the last {@code refresh("meta")}. */
     public MetaConfig metaConfig() {
         return metaConfig;
     }
 
-    private ServiceInfo metaInfo() {
-        return new ServiceInfo(ServiceProperties.META, closed ? ServiceState.NOT_STARTED : ServiceState.RUNNING, true,
-                false, bundle, 0, 0, List.of(), ServiceProperties.META_CONFIG, null, null, null, null, 1,
-                metaRefreshes.get(), List.of(), null, 0);
+    /** Whether a JsOrc loop is registered and running (else the meta row says keep_alive services wait). */
+    boolean loopRunning() {
+        for (AutomationProvider loop : loops) {
+            try {
+                if (loop.isRunning()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("AutomationProvider {} failed", loop, e);
+            }
+        }
+        return false;
+    }
+
+    /** Live instances, background and disposable (for tests: retired ones must be gone). */
+    int liveInstances() {
+        return table.liveCount();
     }
 
     private Hook bareHook() {
@@ -408,11 +379,11 @@ public final class MetaServiceImpl implements MetaService {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addAutomationProvider(AutomationProvider provider) {
-        automation.add(provider);
+        loops.add(provider);
     }
 
     public void removeAutomationProvider(AutomationProvider provider) {
-        automation.remove(provider);
+        loops.remove(provider);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -431,9 +402,5 @@ public final class MetaServiceImpl implements MetaService {
 
     public void unsetEventAdmin(EventAdmin admin) {
         events.unsetEventAdmin(admin);
-    }
-
-    static Origin defaultOrigin() {
-        return Origin.local("meta", "default");
     }
 }

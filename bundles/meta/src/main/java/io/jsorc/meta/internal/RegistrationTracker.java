@@ -2,7 +2,9 @@ package io.jsorc.meta.internal;
 
 import io.jsorc.api.CommonService;
 import io.jsorc.api.ServiceProperties;
+import java.time.Duration;
 import java.util.Hashtable;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -20,11 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds MetaService from the OSGi service registry: every service with {@code jsorc.service.name} that is
- * prototype-scoped and a {@code CommonService} of our API becomes a {@link ServiceSource}; others are refused
- * with a WARN naming the bundle. Also drops contexts of stopping bundles and registers service builders.
+ * Feeds the {@link Registry} from the OSGi service registry: every service with {@code jsorc.service.name} that is
+ * prototype-scoped and a {@code CommonService} of our API becomes a {@link ServiceSource}; others are refused with a
+ * WARN naming the bundle. A ranking change re-chooses the winner; any other property change is a departure and a
+ * new arrival. Also drops contexts of stopping bundles and registers service builders.
+ *
+ * <p>Thread-safety: the callbacks come from the framework on any thread; arrivals and changes only enqueue, a
+ * departure waits (bounded) for its instances to close.
  */
-final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
+final class RegistrationTracker extends ServiceTracker<Object, RegistrationTracker.Tracked>
         implements Registrar, SynchronousBundleListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationTracker.class);
@@ -34,17 +40,26 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
     /** Service names and the globs they declare: what a glob name may be. */
     static final String NAME_PATTERN = "[A-Za-z0-9_]{1,100}";
 
+    /** The source currently standing for one tracked registration. */
+    static final class Tracked {
+        volatile ServiceSource source;
+
+        Tracked(ServiceSource source) {
+            this.source = source;
+        }
+    }
+
     static boolean validName(String name) {
         return name != null && name.matches(NAME_PATTERN);
     }
 
-    private final MetaServiceImpl meta;
+    private final Registry registry;
     private final Contexts contexts;
     private final Object builderLock = new Object();
 
-    RegistrationTracker(BundleContext context, MetaServiceImpl meta, Contexts contexts) {
+    RegistrationTracker(BundleContext context, Registry registry, Contexts contexts) {
         super(context, filter(context), null);
-        this.meta = meta;
+        this.registry = registry;
         this.contexts = contexts;
     }
 
@@ -61,7 +76,58 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
     }
 
     @Override
-    public ServiceSource addingService(ServiceReference<Object> reference) {
+    public Tracked addingService(ServiceReference<Object> reference) {
+        ServiceSource source = source(reference);
+        if (source == null) {
+            return null;
+        }
+        LOG.info("Service {} arrived from {}", source.name(), source.label());
+        registry.added(source);
+        return new Tracked(source);
+    }
+
+    @Override
+    public void modifiedService(ServiceReference<Object> reference, Tracked tracked) {
+        ServiceSource old = tracked.source;
+        ServiceSource now = source(reference);
+        if (now != null && sameButRanking(old, now)) {
+            if (now.ranking() != old.ranking()) {
+                LOG.info("Service {} from {}: ranking {} -> {}", old.name(), old.bundle(), old.ranking(),
+                        now.ranking());
+                registry.rankingChanged(old, now.ranking());
+            }
+            return;
+        }
+        registry.removed(old);
+        if (now != null) {
+            tracked.source = now;
+            registry.added(now);
+        }
+    }
+
+    @Override
+    public void removedService(ServiceReference<Object> reference, Tracked tracked) {
+        registry.removed(tracked.source);
+    }
+
+    private static boolean sameButRanking(ServiceSource a, ServiceSource b) {
+        return a.name().equals(b.name()) && a.configGlob().equals(b.configGlob())
+                && Objects.equals(a.manifestGlob(), b.manifestGlob()) && a.startTimeout().equals(b.startTimeout())
+                && a.stopTimeout().equals(b.stopTimeout());
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPING) {
+            BundleWiring wiring = event.getBundle().adapt(BundleWiring.class);
+            if (wiring != null && wiring.getClassLoader() != null) {
+                contexts.dropLoadedBy(wiring.getClassLoader());
+            }
+        }
+    }
+
+    /** The source for a registration, or null (refused with a WARN). */
+    private ServiceSource source(ServiceReference<Object> reference) {
         Bundle provider = reference.getBundle();
         String label = provider == null ? "?" : provider.getSymbolicName() + " " + provider.getVersion();
         Object name = reference.getProperty(ServiceProperties.SERVICE_NAME);
@@ -90,42 +156,19 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
         if (objects == null) {
             return null;
         }
-        ServiceSource source = new ServiceSource(text, (Long) reference.getProperty(Constants.SERVICE_ID),
-                ranking(reference), label, config,
-                stringProperty(reference, ServiceProperties.SERVICE_MANIFEST), timeout(reference),
-                () -> (CommonService<?>) objects.getService(), instance -> ungetQuietly(objects, instance));
-        LOG.info("Service {} arrived from {}", text, source.label());
-        meta.addSource(source);
-        return source;
-    }
-
-    @Override
-    public void modifiedService(ServiceReference<Object> reference, ServiceSource source) {
-        // ranking changes are rare; a re-registration is the supported way to change them
-    }
-
-    @Override
-    public void removedService(ServiceReference<Object> reference, ServiceSource source) {
-        LOG.info("Service {} left ({})", source.name(), source.label());
-        meta.removeSource(source);
-    }
-
-    @Override
-    public void bundleChanged(BundleEvent event) {
-        if (event.getType() == BundleEvent.STOPPING) {
-            BundleWiring wiring = event.getBundle().adapt(BundleWiring.class);
-            if (wiring != null && wiring.getClassLoader() != null) {
-                contexts.dropLoadedBy(wiring.getClassLoader());
-            }
-        }
+        return new ServiceSource(text, (Long) reference.getProperty(Constants.SERVICE_ID), ranking(reference), label,
+                config, stringProperty(reference, ServiceProperties.SERVICE_MANIFEST),
+                seconds(reference, ServiceProperties.SERVICE_START_TIMEOUT,
+                        ServiceProperties.DEFAULT_START_TIMEOUT_SECONDS),
+                seconds(reference, ServiceProperties.SERVICE_STOP_TIMEOUT,
+                        ServiceProperties.DEFAULT_STOP_TIMEOUT_SECONDS),
+                () -> (CommonService<?>) objects.getService(), instance -> ungetQuietly(objects, instance),
+                reference);
     }
 
     @Override
     public ServiceRegistration<?> register(BundleContext owner, String name,
             Supplier<? extends CommonService<?>> supplier) {
-        if (!validName(name)) {
-            throw new IllegalArgumentException("Invalid service name " + name + ": it must match " + NAME_PATTERN);
-        }
         synchronized (builderLock) {
             try {
                 if (owner.getServiceReferences((String) null,
@@ -183,19 +226,20 @@ final class RegistrationTracker extends ServiceTracker<Object, ServiceSource>
         return value instanceof String text && !text.isBlank() ? text : null;
     }
 
-    private static int timeout(ServiceReference<?> reference) {
-        Object value = reference.getProperty(ServiceProperties.SERVICE_START_TIMEOUT);
+    /** A timeout property in whole seconds (a number or a numeric string, at least 1), else the default. */
+    static Duration seconds(ServiceReference<?> reference, String key, int fallback) {
+        Object value = reference.getProperty(key);
         try {
             if (value instanceof Number number) {
-                return Math.max(1, number.intValue());
+                return Duration.ofSeconds(Math.max(1, number.longValue()));
             }
             if (value instanceof String text) {
-                return Math.max(1, Integer.parseInt(text.trim()));
+                return Duration.ofSeconds(Math.max(1, Long.parseLong(text.trim())));
             }
         } catch (NumberFormatException e) {
-            LOG.warn("Ignoring {}={} of {}", ServiceProperties.SERVICE_START_TIMEOUT, value,
+            LOG.warn("Ignoring {}={} of {}: not a number of seconds", key, value,
                     reference.getProperty(ServiceProperties.SERVICE_NAME));
         }
-        return ServiceProperties.DEFAULT_START_TIMEOUT_SECONDS;
+        return Duration.ofSeconds(fallback);
     }
 }

@@ -2,20 +2,29 @@ package io.jsorc.meta.internal;
 
 import io.jsorc.api.CommonService;
 import io.jsorc.api.Hook;
-import io.jsorc.api.ServiceInfo;
-import io.jsorc.api.ServiceState;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The services by name: every registration ({@link ServiceSource}), the winner's background instance and the
- * outstanding disposable instances. Changes of one name run in order on that name's lane; readers see volatile
- * snapshots and never wait.
+ * The services by name (their registrations, best first, and the background instance) and every live instance,
+ * background or disposable, keyed by identity. Changes of one name run in order on that name's lane; readers see
+ * volatile snapshots and never wait. An instance is live from its creation until it is retired: then the table
+ * forgets it, so nothing here keeps a retired instance (or its bundle's class loader) reachable.
+ *
+ * <p>Thread-safety: thread-safe.
  */
 final class ServiceTable {
 
@@ -24,8 +33,7 @@ final class ServiceTable {
     /** One name: its registrations (best first) and its background instance. */
     static final class Slot {
         volatile List<ServiceSource> sources = List.of();
-        volatile CommonService<?> background;
-        volatile ServiceSource backgroundSource;
+        volatile Instance background;
 
         ServiceSource winner() {
             List<ServiceSource> current = sources;
@@ -34,10 +42,7 @@ final class ServiceTable {
     }
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
-    private final Map<CommonService<?>, ServiceSource> outstanding = new ConcurrentHashMap<>();
-    /** The runtime of every live instance (weak: a released instance may be collected). */
-    private final Map<CommonService<?>, InstanceRuntime> runtimes =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private final Map<CommonService<?>, Instance> live = Collections.synchronizedMap(new IdentityHashMap<>());
     private final KeyedSerialExecutor lanes;
     private final MetaExecutors executors;
     private final StateEvents events;
@@ -68,12 +73,27 @@ final class ServiceTable {
         return all;
     }
 
-    /** Runs {@code work} on {@code name}'s lane and waits. */
-    <T> T onLane(String name, java.util.concurrent.Callable<T> work) {
-        return lanes.call("name:" + name, work);
+    /** Runs {@code work} on {@code name}'s lane and waits for it at most {@code bound}. */
+    <T> T onLane(String name, Duration bound, Callable<T> work) {
+        return lanes.call(laneKey(name), work, bound, "work on service " + name);
     }
 
-    /** Adds a registration (on the lane); returns the slot, whose winner may have changed. */
+    /** Queues {@code work} on {@code name}'s lane. */
+    void onLaneLater(String name, Runnable work) {
+        lanes.execute(laneKey(name), work);
+    }
+
+    private static String laneKey(String name) {
+        return "name:" + name;
+    }
+
+    /** How long work on a name's lane may take: building one instance and retiring another. */
+    static Duration laneBound(ServiceSource source) {
+        return source.startTimeout().multipliedBy(4).plus(source.stopTimeout().multipliedBy(5)).plusSeconds(5);
+    }
+
+    // ---------------------------------------------------------------- registrations (on the name's lane)
+
     Slot add(ServiceSource source) {
         Slot slot = slots.computeIfAbsent(source.name(), n -> new Slot());
         List<ServiceSource> next = new ArrayList<>(slot.sources);
@@ -83,143 +103,154 @@ final class ServiceTable {
         return slot;
     }
 
-    /** Removes a registration and releases its disposables (on the lane). */
-    Slot remove(ServiceSource source, Hook hook) {
+    Slot remove(ServiceSource source) {
         Slot slot = slots.get(source.name());
-        if (slot == null) {
-            return null;
+        if (slot != null) {
+            List<ServiceSource> next = new ArrayList<>(slot.sources);
+            next.remove(source);
+            slot.sources = List.copyOf(next);
         }
-        List<ServiceSource> next = new ArrayList<>(slot.sources);
-        next.remove(source);
-        slot.sources = List.copyOf(next);
-        releaseDisposables(other -> other == source);
         return slot;
     }
 
-    /** Drops a slot without registrations (on the lane). */
+    /** Sorts the registrations of {@code source}'s name again (its ranking changed). */
+    Slot resort(ServiceSource source) {
+        Slot slot = slots.get(source.name());
+        if (slot != null) {
+            List<ServiceSource> next = new ArrayList<>(slot.sources);
+            next.sort(null);
+            slot.sources = List.copyOf(next);
+        }
+        return slot;
+    }
+
     void dropIfEmpty(String name) {
         slots.computeIfPresent(name, (n, slot) -> slot.sources.isEmpty() && slot.background == null ? null : slot);
     }
 
-    /** A new instance of {@code source}, bound and with its settings built; null when the factory fails. */
-    CommonService<?> create(ServiceSource source, boolean background, Hook hook) {
+    // ---------------------------------------------------------------- instances
+
+    /**
+     * A new instance of {@code source}: made by its factory (a bounded call), bound, live, then its settings built
+     * from {@code hook}. {@code published} sees it before its settings are built (so a service reading itself while
+     * it is built finds it). Null when the factory fails.
+     */
+    Instance create(ServiceSource source, boolean background, Hook hook, Consumer<Instance> published) {
         CommonService<?> service;
         try {
-            service = source.factory().get();
-        } catch (RuntimeException e) {
-            LOG.error("Building an instance of service {} from {} failed", source.name(), source.label(), e);
+            service = AuthorCall.call(executors.authors(),
+                    new AuthorCall<CommonService<?>>("jsorc/" + source.name() + "/new", "new instance", null,
+                            () -> source.factory().get(), source.releaser(), null),
+                    source.startTimeout(), (what, thread, call) -> LOG.warn("Service {} ({}): building an instance hangs "
+                            + "on thread {} and was abandoned", source.name(), source.bundle(), thread.getName()));
+        } catch (Exception e) {
+            LOG.error("Building an instance of service {} from {} failed: {}", source.name(), source.label(),
+                    e.toString());
             return null;
         }
         if (service == null) {
             LOG.error("The factory of service {} ({}) returned nothing", source.name(), source.label());
             return null;
         }
-        InstanceRuntime runtime = new InstanceRuntime(source, service.getClass().getClassLoader(), lanes,
-                executors.runs(), events, background);
+        Instance instance;
         try {
-            runtime.attach(service);
+            instance = new Instance(source, service, background, executors, lanes, events);
         } catch (IllegalStateException e) {
             LOG.error("Service {} from {} handed out an instance twice; is it prototype-scoped?", source.name(),
                     source.label());
             return null;
         }
-        runtimes.put(service, runtime);
-        service.buildSettings(hook);
-        if (!background) {
-            outstanding.put(service, source);
+        live.put(service, instance);
+        if (published != null) {
+            published.accept(instance);
         }
-        return service;
+        instance.control().buildSettings(hook);
+        return instance;
     }
 
-    /**
-     * Queues a start on the instance's own lane and returns at once: a retire queued after it runs after it, so
-     * a start can never act on a retired instance.
-     */
-    void startLater(CommonService<?> service, Hook hook) {
-        InstanceRuntime runtime = runtimes.get(service);
-        if (runtime != null) {
-            lanes.execute(runtime, () -> service.start(hook));
-        }
+    /** Queues a start on the instance's own lane and returns at once (a retire queued later runs after it). */
+    void startLater(Instance instance, Hook hook) {
+        lanes.execute(instance, () -> instance.control().start(hook));
     }
 
-    /** Whether the instance is RUNNING once the transitions queued before this call have run. */
-    boolean runningAfterPending(CommonService<?> service) {
-        InstanceRuntime runtime = runtimes.get(service);
-        return runtime == null ? service.isRunning() : lanes.call(runtime, service::isRunning);
+    /** The live instance of {@code service}, or null (not built here, or retired). */
+    Instance instanceOf(CommonService<?> service) {
+        return service == null ? null : live.get(service);
     }
 
-    /** Resets, closes and releases an instance (its daemons end, its app is closed). */
-    void retire(CommonService<?> service, ServiceSource source, Hook hook) {
-        try {
-            service.reset(hook, false);
-            service.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Retiring an instance of {} failed", source.name(), e);
-        }
-        try {
-            source.releaser().accept(service);
-        } catch (RuntimeException e) {
-            LOG.debug("Releasing an instance of {} failed", source.name(), e);
-        }
-    }
-
-    /** Hands back a disposable instance; false when it is not an outstanding one. */
-    boolean release(CommonService<?> service, Hook hook) {
-        ServiceSource source = outstanding.remove(service);
-        if (source == null) {
-            return false;
-        }
-        retire(service, source, hook);
-        return true;
-    }
-
-    void releaseDisposables(Predicate<ServiceSource> which) {
-        outstanding.forEach((service, source) -> {
-            if (which.test(source) && outstanding.remove(service, source)) {
-                source.releaser().accept(closed(service));
+    /** The live instances of one registration. */
+    List<Instance> instancesOf(ServiceSource source) {
+        List<Instance> mine = new ArrayList<>();
+        synchronized (live) {
+            for (Instance instance : live.values()) {
+                if (instance.source() == source) {
+                    mine.add(instance);
+                }
             }
-        });
+        }
+        return mine;
     }
 
     int outstanding(String name) {
         int count = 0;
-        for (ServiceSource source : outstanding.values()) {
-            if (source.name().equals(name)) {
-                count++;
+        synchronized (live) {
+            for (Instance instance : live.values()) {
+                if (!instance.isBackground() && instance.source().name().equals(name)) {
+                    count++;
+                }
             }
         }
         return count;
     }
 
-    ServiceInfo info(String name) {
-        Slot slot = slots.get(name);
-        ServiceSource winner = slot == null ? null : slot.winner();
-        if (winner == null) {
-            return null;
-        }
-        List<String> fallbacks = new ArrayList<>();
-        for (ServiceSource source : slot.sources.subList(1, slot.sources.size())) {
-            fallbacks.add(source.label());
-        }
-        CommonService<?> service = slot.background;
-        if (service == null) {
-            return new ServiceInfo(name, ServiceState.NOT_STARTED, false, false, winner.bundle(), winner.ranking(),
-                    winner.id(), fallbacks, winner.configGlob(), winner.manifestGlob(), null, null, null, 0, 0,
-                    List.of(), null, outstanding(name));
-        }
-        return new ServiceInfo(name, service.getState(), service.isEnabled(), service.isQuiet(), winner.bundle(),
-                winner.ranking(), winner.id(), fallbacks, winner.configGlob(), winner.manifestGlob(),
-                service.getLastError(), service.getLastErrorTime(), service.getLastErrorDetail(),
-                service.getStartCount(), service.getResetCount(), service.getDaemons(),
-                service.getLastStartDuration(), outstanding(name));
+    int liveCount() {
+        return live.size();
     }
 
-    private static CommonService<?> closed(CommonService<?> service) {
-        try {
-            service.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing an instance of {} failed", service.serviceName(), e);
+    /**
+     * Retires instances and waits until they are closed (each within its close bound), then hands them back to
+     * their registration (within the stop timeout) and forgets them. Never waits longer than the bounds, and returns
+     * promptly when the waiting thread is interrupted.
+     */
+    void retire(List<Instance> instances, String why) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Instance instance : instances) {
+            closing.add(instance.retire(why));
         }
-        return service;
+        long deadline = System.nanoTime();
+        for (Instance instance : instances) {
+            deadline = Math.max(deadline, System.nanoTime() + instance.closeBound().toNanos());
+        }
+        for (int i = 0; i < instances.size(); i++) {
+            Instance instance = instances.get(i);
+            try {
+                closing.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("{} did not close within {} s; handed back anyway", instance,
+                        instance.closeBound().toSeconds());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("Interrupted while closing {}; handed back without waiting", instance);
+            } catch (ExecutionException e) {
+                LOG.warn("Closing {} failed", instance, e.getCause());
+            }
+            if (live.remove(instance.service()) != null) {
+                handBack(instance); // once, by whoever forgot it
+            }
+        }
+    }
+
+    private void handBack(Instance instance) {
+        ServiceSource source = instance.source();
+        try {
+            AuthorCall.call(executors.authors(),
+                    new AuthorCall<Void>("jsorc/" + source.name() + "/release", "release", null, () -> {
+                        source.releaser().accept(instance.service());
+                        return null;
+                    }, null, null),
+                    source.stopTimeout(), (what, thread, call) -> instance.abandoned(what, thread, () -> !call.isDone()));
+        } catch (Exception e) {
+            LOG.debug("Handing back {} failed: {}", instance, e.toString());
+        }
     }
 }

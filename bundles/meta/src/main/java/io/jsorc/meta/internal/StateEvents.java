@@ -49,10 +49,10 @@ final class StateEvents {
         }
     }
 
-    void stateChanged(String name, ServiceState from, ServiceState to, Throwable error, String bundle,
+    /** @param error the failure as {@code CommonService.getLastError()} shows it, when {@code to} is FAILED */
+    void stateChanged(String name, ServiceState from, ServiceState to, String error, String bundle,
             boolean background) {
-        String text = error == null ? null : error.getClass().getName() + ": " + error.getMessage();
-        ServiceStateEvent event = new ServiceStateEvent(name, from, to, text, bundle, background, Instant.now());
+        ServiceStateEvent event = new ServiceStateEvent(name, from, to, error, bundle, background, Instant.now());
         try {
             lanes.execute(name, () -> deliver(event));
         } catch (java.util.concurrent.RejectedExecutionException e) {

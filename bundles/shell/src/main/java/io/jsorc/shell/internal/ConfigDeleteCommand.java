@@ -11,7 +11,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code jsorc:config-delete NAME [--no-check]}: deletes a glob with origin {@code <user>@console/<node>} and prints
+ * {@code jsorc:config-delete [--no-check] [--rev N] NAME}: deletes a glob with origin {@code <user>@console/<node>} and prints
  * {@code <name> Deleted.} A name outside {@code config-index} fails unless {@code --no-check}. Deleting restarts
  * nothing; the next build or refresh of the service writes its defaults again.
  */
@@ -30,11 +30,15 @@ public class ConfigDeleteCommand implements Action {
     @Option(name = "--no-check", description = "Allow any glob name, not only the valid config names")
     boolean noCheck;
 
+    @Option(name = "--rev", description = "The revision the glob must still have; a concurrent change makes the "
+            + "command fail")
+    Long rev;
+
     PrintStream out = System.out;
 
     @Override
-    public Object execute() {
-        out.println(configApi.configDelete(name, !noCheck, ConsoleUser.origin()));
-        return null;
+    public Object execute() throws Exception {
+        return Refused.guard(() -> out.println(configApi.configDelete(name, !noCheck, rev,
+                ConsoleUser.origin()).message()));
     }
 }

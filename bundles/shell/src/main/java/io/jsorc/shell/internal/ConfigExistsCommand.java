@@ -25,8 +25,7 @@ public class ConfigExistsCommand implements Action {
     PrintStream out = System.out;
 
     @Override
-    public Object execute() {
-        out.println(configApi.configExists(name));
-        return null;
+    public Object execute() throws Exception {
+        return Refused.guard(() -> out.println(configApi.configExists(name)));
     }
 }

@@ -20,7 +20,8 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
  * {@link ConfigApi#configSet} with origin {@code <user>@console/<node>} and prints the API's message. Stores
  * only: {@code jsorc:service-refresh} applies the change. The value comes from the JSON argument or, with
  * {@code --file}, from a UTF-8 file (surrounding whitespace dropped); exactly one of the two. Refused writes
- * (bad name, bad JSON, stale {@code --rev}) fail the command and change nothing.
+ * (bad name, bad JSON, stale {@code --rev}, too large) fail the command with one line and change nothing; the
+ * success message echoes at most the first 200 characters of the value.
  */
 @Command(scope = "jsorc", name = "config-set", description = "Stores a config glob (does not restart anything: "
         + "run jsorc:service-refresh to apply). Pass the JSON single-quoted, since the shell reads bare { } as a "
@@ -54,9 +55,9 @@ public class ConfigSetCommand implements Action {
     PrintStream out = System.out;
 
     @Override
-    public Object execute() throws IOException {
-        out.println(configApi.configSet(name, value(), !noCheck, rev, ConsoleUser.origin()));
-        return null;
+    public Object execute() throws Exception {
+        return Refused.guard(() -> out.println(configApi.configSet(name, value(), !noCheck, rev,
+                ConsoleUser.origin()).message()));
     }
 
     private String value() throws IOException {
@@ -64,7 +65,13 @@ public class ConfigSetCommand implements Action {
             throw new IllegalArgumentException("Give the JSON either as argument or with --file, not both.");
         }
         if (file != null) {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            try {
+                return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException(file + ": no such file", e);
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
         }
         if (json == null) {
             throw new IllegalArgumentException("A JSON value (single-quoted) or --file PATH is required.");

@@ -16,7 +16,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
  * followed by the full stack trace of the last failure when there is one. Unknown name: fails.
  */
 @Command(scope = "jsorc", name = "service-info", description = "Shows everything known about one service: state, "
-        + "settings, bundle, ranking, fallbacks, globs, last error with its stack trace, counters and daemons.")
+        + "settings, bundle, ranking, fallbacks, globs, last error with its stack trace, counters, daemons, timeouts "
+        + "and abandoned threads.")
 @Service
 public class ServiceInfoCommand implements Action {
 
@@ -30,13 +31,18 @@ public class ServiceInfoCommand implements Action {
     PrintStream out = System.out;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
+        return Refused.guard(this::print);
+    }
+
+    private void print() {
         ServiceInfo info = Services.require(meta, name);
         ShellTable table = new ShellTable();
         table.column("Property");
         table.column("Value");
         row(table, "name", info.name());
         row(table, "state", info.state() + " (" + info.state().code() + ")");
+        row(table, "awaiting automation", info.awaitingAutomation());
         row(table, "enabled", info.enabled());
         row(table, "quiet", info.quiet());
         row(table, "bundle", info.bundle());
@@ -47,19 +53,22 @@ public class ServiceInfoCommand implements Action {
         row(table, "config glob", info.configGlob());
         row(table, "manifest glob", info.manifestGlob());
         row(table, "last error", info.lastError());
-        row(table, "last error time", info.lastErrorTime());
+        row(table, "last error time", info.lastErrorTime() == null ? null : Services.when(info.lastErrorTime()));
         row(table, "start count", info.startCount());
         row(table, "reset count", info.resetCount());
         row(table, "daemons", info.daemons() == null || info.daemons().isEmpty() ? null
                 : String.join(", ", info.daemons()));
         row(table, "last start duration", info.lastStartDuration());
         row(table, "outstanding", info.outstanding());
+        row(table, "start timeout", info.startTimeout().toSeconds() + " s");
+        row(table, "stop timeout", info.stopTimeout().toSeconds() + " s");
+        row(table, "abandoned threads", info.abandonedThreads().isEmpty() ? null
+                : String.join(", ", info.abandonedThreads()));
         table.print(out);
         if (info.lastErrorDetail() != null) {
             out.println("last error detail:");
             out.println(info.lastErrorDetail());
         }
-        return null;
     }
 
     private static void row(ShellTable table, String property, Object value) {

@@ -9,9 +9,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-/** {@code jsorc:service-list}: one row per service ({@code meta} included), sorted by name. */
+/**
+ * {@code jsorc:service-list}: one row per service ({@code meta} included), sorted by name. The last error keeps its
+ * time and stays after the service runs again, apart from the state; a service the JsOrc loop is to start says
+ * {@code (awaiting automation)}.
+ */
 @Command(scope = "jsorc", name = "service-list", description = "Lists the services: name, state, enabled, quiet, "
-        + "providing bundle and last error.")
+        + "providing bundle and the last error with its time.")
 @Service
 public class ServiceListCommand implements Action {
 
@@ -29,10 +33,10 @@ public class ServiceListCommand implements Action {
         table.column("Enabled");
         table.column("Quiet");
         table.column("Bundle");
-        table.column("Last error").maxSize(80);
+        table.column("Last error (at)").maxSize(100);
         for (ServiceInfo info : meta.infos()) {
-            table.addRow().addContent(info.name(), info.state(), info.enabled(), info.quiet(),
-                    Services.text(info.bundle()), Services.text(info.lastError()));
+            table.addRow().addContent(info.name(), Services.state(info), info.enabled(), info.quiet(),
+                    Services.text(info.bundle()), Services.lastError(info));
         }
         table.print(out);
         return null;

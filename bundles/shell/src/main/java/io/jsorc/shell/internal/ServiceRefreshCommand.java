@@ -29,12 +29,13 @@ public class ServiceRefreshCommand implements Action {
     PrintStream out = System.out;
 
     @Override
-    public Object execute() {
-        if (!meta.refresh(name)) {
-            throw new IllegalArgumentException(name + " is not a valid service. Can not refresh config.");
-        }
-        String state = meta.info(name).map(info -> String.valueOf(info.state())).orElse("gone");
-        out.println(name + " refreshed: " + state);
-        return null;
+    public Object execute() throws Exception {
+        return Refused.guard(() -> {
+            if (!meta.refresh(name)) {
+                throw new IllegalArgumentException(name + " is not a valid service. Can not refresh config.");
+            }
+            String state = meta.info(name).map(Services::state).orElse("gone");
+            out.println(name + " refreshed: " + state);
+        });
     }
 }

@@ -31,7 +31,11 @@ public class ServiceStartCommand implements Action {
     PrintStream out = System.out;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
+        return Refused.guard(this::start);
+    }
+
+    private void start() {
         ServiceState state = meta.start(name)
                 .orElseThrow(() -> new IllegalArgumentException(name + " is not a valid service."));
         ServiceInfo info = meta.info(name).orElse(null);
@@ -42,9 +46,11 @@ public class ServiceStartCommand implements Action {
         } else if (state == ServiceState.NOT_STARTED && info != null && !info.enabled()) {
             out.println(name + " is NOT_STARTED: it is disabled. Set \"enabled\": true in " + info.configGlob()
                     + " (jsorc:config-set) and run jsorc:service-refresh " + name + ".");
+        } else if (info != null && info.awaitingAutomation()) {
+            out.println(name + " is " + state + ": automation is on and it is in META_CONFIG.keep_alive, so the JsOrc "
+                    + "loop starts it.");
         } else {
             out.println(name + " is " + state);
         }
-        return null;
     }
 }

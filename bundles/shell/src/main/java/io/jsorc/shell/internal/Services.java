@@ -2,9 +2,15 @@ package io.jsorc.shell.internal;
 
 import io.jsorc.api.MetaService;
 import io.jsorc.api.ServiceInfo;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
-/** Shared look-ups of the service commands. */
+/** Shared look-ups and formats of the service commands. */
 final class Services {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
 
     private Services() {
     }
@@ -21,5 +27,22 @@ final class Services {
     /** {@code value}, or {@code -} for null, so table cells are never empty. */
     static String text(Object value) {
         return value == null ? "-" : String.valueOf(value);
+    }
+
+    /** The state, and {@code (awaiting automation)} while the JsOrc loop is the one to start it. */
+    static String state(ServiceInfo info) {
+        return info.state() + (info.awaitingAutomation() ? " (awaiting automation)" : "");
+    }
+
+    /** The last error with its local time ({@code 2026-11-30 15:02:11 java.net...: ...}), or {@code -}. */
+    static String lastError(ServiceInfo info) {
+        if (info.lastError() == null) {
+            return "-";
+        }
+        return info.lastErrorTime() == null ? info.lastError() : when(info.lastErrorTime()) + " " + info.lastError();
+    }
+
+    static String when(Instant time) {
+        return WHEN.format(time);
     }
 }

@@ -4,8 +4,6 @@ import com.stripe.StripeClient;
 import io.jsorc.api.CommonService;
 import io.jsorc.api.Hook;
 import io.jsorc.api.ServiceProperties;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.ServiceScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seed's {@code StripeService}: its app is a {@link StripeClient} configured with {@code STRIPE_CONFIG.key}.
@@ -59,7 +59,7 @@ public class StripeService extends CommonService<StripeClient> {
         DEFAULTS = Collections.unmodifiableMap(defaults);
     }
 
-    private static final Logger LOG = System.getLogger(StripeService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StripeService.class);
 
     /** The automation requests of the current run; replaced at every postRun so a reset drops old ones. */
     private volatile BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
@@ -89,7 +89,7 @@ public class StripeService extends CommonService<StripeClient> {
                 .setConnectTimeout(intSetting(config, "connect_timeout_ms"))
                 .setReadTimeout(intSetting(config, "read_timeout_ms"))
                 .build();
-        LOG.log(Level.INFO, "Stripe client built ({0} mode)", text.startsWith("sk_live_") ? "live" : "test");
+        LOG.info("Stripe client built ({} mode)", text.startsWith("sk_live_") ? "live" : "test");
         return client;
     }
 
@@ -135,7 +135,7 @@ public class StripeService extends CommonService<StripeClient> {
 
     private boolean request(Request request) {
         if (!isRunning() || !getDaemons().contains(DAEMON)) {
-            LOG.log(Level.DEBUG, "stripe is not running; {0} ignored", request);
+            LOG.debug("stripe is not running; {} ignored", request);
             return false;
         }
         return requests.offer(request);
@@ -151,8 +151,7 @@ public class StripeService extends CommonService<StripeClient> {
                     case ADD_USER -> usersAdded;
                     case REMOVE_USER -> usersRemoved;
                 };
-                LOG.log(Level.INFO, "run_{0} #{1}", request.name().toLowerCase(java.util.Locale.ROOT),
-                        counter.incrementAndGet());
+                LOG.info("run_{} #{}", request.name().toLowerCase(java.util.Locale.ROOT), counter.incrementAndGet());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

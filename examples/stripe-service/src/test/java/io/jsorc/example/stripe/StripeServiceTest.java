@@ -109,7 +109,7 @@ class StripeServiceTest {
     void resetStopsTheDaemon() {
         setConfig("{\"enabled\": true, \"key\": \"sk_test_x\"}");
         StripeService service = started();
-        service.reset(hook, false);
+        meta.reset(service, hook, false);
         await("the " + THREAD + " thread to end").atMost(Duration.ofSeconds(5)).until(() -> !daemonAlive());
         assertEquals(ServiceState.NOT_STARTED, service.getState());
         assertNull(service.getApp());

@@ -3,6 +3,7 @@ package io.jsorc.globs.internal.config;
 import io.jsorc.api.CommonService;
 import io.jsorc.api.ServiceProperties;
 import io.jsorc.api.config.ConfigApi;
+import io.jsorc.api.config.ConfigResult;
 import io.jsorc.api.config.GlobException;
 import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.GlobStore;
@@ -10,6 +11,7 @@ import io.jsorc.api.config.GlobValue;
 import io.jsorc.api.config.Origin;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +46,7 @@ public final class ConfigApiImpl implements ConfigApi {
     /** A service registration arrived (only its properties are read; the service object is never taken). */
     @Reference(service = CommonService.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, target = "(" + ServiceProperties.SERVICE_NAME + "=*)")
-    void addService(Map<String, Object> properties) {
+    public void addService(Map<String, Object> properties) {
         Object name = properties.get(ServiceProperties.SERVICE_NAME);
         Object config = properties.get(ServiceProperties.SERVICE_CONFIG);
         if (name instanceof String service) {
@@ -53,21 +55,22 @@ public final class ConfigApiImpl implements ConfigApi {
         }
     }
 
-    void removeService(Map<String, Object> properties) {
+    public void removeService(Map<String, Object> properties) {
         declared.remove(properties.get(Constants.SERVICE_ID));
     }
 
     @Override
-    public String configGet(String name, boolean doCheck) {
+    public Optional<GlobValue> configGet(String name, boolean doCheck) {
         check(name, doCheck);
-        return store.get(name).map(GlobValue::json).orElse(null);
+        return store.get(name);
     }
 
     @Override
-    public String configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin) {
+    public ConfigResult configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin) {
         check(name, doCheck);
-        store.set(name, json, expectedRevision, origin);
-        return "Config of '" + name + "' to '" + store.toJson(store.parse(json)) + "' set!";
+        long revision = store.set(name, json, expectedRevision, origin);
+        String stored = store.get(name).map(GlobValue::json).orElse(json);
+        return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(stored) + "' set!", revision);
     }
 
     @Override
@@ -87,10 +90,9 @@ public final class ConfigApiImpl implements ConfigApi {
     }
 
     @Override
-    public String configDelete(String name, boolean doCheck, Origin origin) {
+    public ConfigResult configDelete(String name, boolean doCheck, Long expectedRevision, Origin origin) {
         check(name, doCheck);
-        store.delete(name, GlobStore.ANY_REVISION, origin);
-        return name + " Deleted.";
+        return ConfigResult.of(name, name + " Deleted.", store.delete(name, expectedRevision, origin));
     }
 
     private TreeSet<String> validNames() {

@@ -8,8 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.io.StringReader;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.apache.felix.utils.properties.TypedProperties;
 
 /**
  * The {@code etc/<pid>.cfg} file of a glob, in the typed format Karaf's FileInstall reads ({@code key = "text"},
@@ -18,9 +23,15 @@ import java.util.Map;
  * {@code \{}, {@code \}} — so no {@code ${x}} in a JSON string is ever substituted), and the file itself (pure
  * ASCII: anything outside 0x20..0x7E as {@code \\uXXXX}, so the file reads the same in ISO-8859-1 and UTF-8).
  *
+ * <p>Reading is FileInstall's own reader ({@code org.apache.felix.utils.properties.TypedProperties}, embedded);
+ * writing is ours, because that writer's escaping loses a level of backslashes on the way back (see
+ * docs/globs.md).
+ *
  * <p>Thread-safety: stateless; callers serialize writes of one file.
  */
 public final class CfgFile {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private CfgFile() {
     }
@@ -66,73 +77,37 @@ public final class CfgFile {
     }
 
     /**
-     * Reads a file written by {@link #encode} (and plain {@code key = text} lines): the inverse of the three
-     * layers. Used only when Config Admin does not (yet) hold the configuration, e.g. right after {@code clean}.
+     * Reads a {@code .cfg} file exactly as FileInstall does (its {@link TypedProperties}: typed values, the three
+     * layers undone), except that a {@code ${...}} naming no key of the file is an error here instead of a lookup of
+     * system properties: our own files never contain one. Used only when Config Admin does not (yet) hold the
+     * configuration, e.g. right after {@code clean}.
+     *
+     * @throws IOException when the text cannot be read that way
      */
-    public static Map<String, Object> decode(String text) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        for (String line : text.split("\r?\n")) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#") || l.startsWith("!")) {
-                continue;
-            }
-            int eq = l.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String key = l.substring(0, eq).strip();
-            String raw = unescapeFileAndInterpolation(l.substring(eq + 1).strip());
-            props.put(key, typed(raw));
+    public static Map<String, Object> decode(String text) throws IOException {
+        TypedProperties properties = new TypedProperties((name, key, variable) -> {
+            throw new IllegalArgumentException("${" + variable + "} in " + key + " names nothing");
+        });
+        try {
+            properties.load(new StringReader(text));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return props;
+        return new LinkedHashMap<>(properties);
     }
 
-    private static String unescapeFileAndInterpolation(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                char n = s.charAt(i + 1);
-                if (n == 'u' && i + 5 < s.length()) {
-                    b.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
-                    i += 5;
-                    continue;
-                }
-                if (n == '\\' || n == '{' || n == '}') {
-                    b.append(n);
-                    i++;
-                    continue;
-                }
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
-    private static Object typed(String raw) {
-        if (raw.length() >= 3 && raw.charAt(0) == 'L' && raw.charAt(1) == '"' && raw.endsWith("\"")) {
-            return Long.valueOf(raw.substring(2, raw.length() - 1));
-        }
-        if (raw.length() >= 2 && raw.charAt(0) == '"' && raw.endsWith("\"")) {
-            String inner = raw.substring(1, raw.length() - 1);
-            StringBuilder b = new StringBuilder(inner.length());
-            for (int i = 0; i < inner.length(); i++) {
-                char c = inner.charAt(i);
-                if (c == '\\' && i + 1 < inner.length()) {
-                    c = inner.charAt(++i);
-                }
-                b.append(c);
-            }
-            return b.toString();
-        }
-        return raw;
-    }
-
-    /** Writes {@code text} durably: a hidden temp file (not matched by FileInstall), fsync, atomic rename. */
+    /**
+     * Writes {@code text} durably: a hidden temp file (not matched by FileInstall), readable and writable by the
+     * owner only (globs hold keys and passwords), fsync, atomic rename.
+     */
     public static void writeAtomically(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));

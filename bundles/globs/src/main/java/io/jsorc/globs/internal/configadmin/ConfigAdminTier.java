@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -35,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code ?}), mirrored to {@code etc/jsorc.glob.<NAME>.cfg} as Karaf keeps its own configuration, so globs survive
  * a restart and {@code bin/karaf clean}. A write goes to the file first (fsync + atomic rename), then to Config
  * Admin; if Config Admin fails the file is put back. Edits made behind our back arrive as configuration events,
- * are queued and read on one worker thread ({@link Watcher}) and handed to subscribers as {@link TierChange}s.
+ * are queued and read on one worker thread ({@link Watcher}) and handed to subscribers as {@link TierChange}s. A
+ * configuration carrying an older {@code jsorc.revision} than the one this tier last wrote is a stale echo (FileInstall
+ * compared a file it read before our write with the configuration after it): the newer revision is written again.
  *
  * <p>Thread-safety: every method is thread-safe; the methods of one name are serialized by a per-name monitor.
  * Subscribers are called on the worker thread with no lock held.
@@ -131,13 +132,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         if (found == null || found.length == 0 || found[0].getProperties() == null) {
             return Optional.empty();
         }
-        Dictionary<String, Object> d = found[0].getProperties();
-        Map<String, Object> map = new HashMap<>();
-        for (Enumeration<String> keys = d.keys(); keys.hasMoreElements(); ) {
-            String k = keys.nextElement();
-            map.put(k, d.get(k));
-        }
-        return Optional.of(map);
+        return Optional.of(new HashMap<>(FrameworkUtil.asMap(found[0].getProperties())));
     }
 
     static Origin externalOrigin(Map<String, ?> props) {
@@ -292,6 +287,15 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             }
             StoredGlob now = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
             if (GlobConfig.sameRevision(before, now)) {
+                return null;
+            }
+            if (before != null && props.get().containsKey(GlobConfig.REVISION) && now.revision() < before.revision()) {
+                // a stale echo: FileInstall (or an editor working on an old read) wrote back what an older revision
+                // of our file said, after we wrote a newer one; the acknowledged revision stays
+                LOG.info("Glob {}: Config Admin got revision {} back ({}) after revision {} was written; "
+                        + "a stale echo, revision {} stays", name, now.revision(), externalOrigin(props.get()).source(),
+                        before.revision(), before.revision());
+                store(before);
                 return null;
             }
             StoredGlob edited = new StoredGlob(name, now.json(), now.revision(), now.time(),

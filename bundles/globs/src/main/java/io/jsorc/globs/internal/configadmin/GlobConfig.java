@@ -69,13 +69,18 @@ public final class GlobConfig {
                 origin);
     }
 
+    /** A number, or its text ({@code 5}, or the typed form {@code L"5"} an untyped reader leaves), else the fallback. */
     static long asLong(Object v, long fallback) {
         if (v instanceof Number n) {
             return n.longValue();
         }
         if (v != null) {
+            String text = v.toString().trim();
+            if (text.length() > 3 && text.startsWith("L\"") && text.endsWith("\"")) {
+                text = text.substring(2, text.length() - 1);
+            }
             try {
-                return Long.parseLong(v.toString().trim());
+                return Long.parseLong(text);
             } catch (NumberFormatException e) {
                 return fallback;
             }

@@ -1,9 +1,9 @@
 package io.jsorc.globs.internal.configadmin;
 
 import io.jsorc.api.spi.GlobTier.TierChange;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,14 +19,18 @@ final class Watcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
 
     private final ConfigAdminTier tier;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jsorc/glob-configadmin");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "jsorc/glob-configadmin");
+                t.setDaemon(true);
+                return t;
+            });
 
     Watcher(ConfigAdminTier tier) {
         this.tier = tier;
+        // made now, by the activating thread: a thread made lazily by whoever changes a configuration first would
+        // keep that caller's class loader (context and protection domains) reachable for as long as it lives
+        worker.prestartCoreThread();
     }
 
     void enqueue(String name) {

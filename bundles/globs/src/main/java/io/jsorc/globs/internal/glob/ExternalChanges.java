@@ -6,21 +6,23 @@ import io.jsorc.api.config.StoredGlob;
 import io.jsorc.api.event.GlobEvent;
 import io.jsorc.api.spi.GlobTier;
 import io.jsorc.api.spi.GlobTier.TierChange;
-import io.jsorc.globs.internal.json.Json;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an edit made in a tier behind the store's back (config:edit, the Web Console, an etc/ file) into a
- * revision: a valid edit is stored canonical as the next revision with the tier's origin; an invalid one is
- * refused with an ERROR and the previous good value is put back; a deletion deletes the glob. Changes seen in
- * a tier that is not the truth only evict the cached copy.
+ * Values the store did not write itself: edits made in a tier behind its back (config:edit, the Web Console, an
+ * etc/ file) and whatever it reads from the truth. Every such value is validated before it is used (name rules,
+ * JSON, object where required, size). A valid edit becomes the next revision with the tier's origin. An invalid
+ * value is refused: its last good copy is put back; when no good copy was ever known it is left as it is (never
+ * deleted) and reads of it fail with a clear message until a valid value is written. A deletion deletes the glob.
+ * Changes seen in a tier that is not the truth only evict the cached copy.
  *
- * <p>Thread-safety: called on the tier's own notification thread; works under the store's per-name lock and
- * publishes events (an enqueue) while still holding it, so events of one name stay in order.
+ * <p>Thread-safety: works under the store's per-name lock and publishes events (an enqueue) while still holding
+ * it, so events of one name stay in order.
  */
 final class ExternalChanges {
 
@@ -28,10 +30,38 @@ final class ExternalChanges {
 
     private final Tiers tiers;
     private final Consumer<GlobEvent> publish;
+    private final BiFunction<String, String, String> canonical;
 
-    ExternalChanges(Tiers tiers, Consumer<GlobEvent> publish) {
+    /**
+     * @param canonical the store's validation: (name, json) → canonical text, or a {@link GlobException}
+     */
+    ExternalChanges(Tiers tiers, Consumer<GlobEvent> publish, BiFunction<String, String, String> canonical) {
         this.tiers = tiers;
         this.publish = publish;
+        this.canonical = canonical;
+        tiers.adopter(this::adopt);
+    }
+
+    /**
+     * A glob read from the truth, before anyone uses it (under its name's lock): returned when valid; when invalid,
+     * its last good copy is put back and returned.
+     *
+     * @throws GlobException INVALID_VALUE or TOO_LARGE when it is invalid and no good copy is known
+     */
+    StoredGlob adopt(GlobTier truth, StoredGlob found) {
+        try {
+            canonical.apply(found.name(), found.json());
+            return found;
+        } catch (GlobException e) {
+            Optional<StoredGlob> good = tiers.lastGood(found.name());
+            if (good.isPresent()) {
+                restore(truth, found, good.get(), e.getMessage());
+                return good.get();
+            }
+            throw new GlobException(e.reason(), "Stored value of " + found.name() + " (revision " + found.revision()
+                    + ", from " + found.origin() + ") is invalid: " + e.getMessage()
+                    + ". Write a valid value (jsorc:config-set) to replace it", e);
+        }
     }
 
     void onChange(GlobTier tier, TierChange change) {
@@ -59,7 +89,7 @@ final class ExternalChanges {
             tiers.memory().evict(name);
             return null;
         }
-        Optional<StoredGlob> previous = tiers.memory().get(name);
+        Optional<StoredGlob> previous = tiers.lastGood(name);
         StoredGlob edited = change.glob();
         if (edited == null) {
             tiers.removeBelow(tier, name);
@@ -67,23 +97,23 @@ final class ExternalChanges {
                 return null;
             }
             LOG.info("Glob {} was deleted in {} (it was revision {})", name, tier.name(), previous.get().revision());
-            return new GlobEvent(name, previous.get().revision(), 0,
-                    Origin.local("external", tier.name()), Instant.now());
+            return new GlobEvent(name, previous.get().revision(), 0, Origin.local("external", tier.name()),
+                    Instant.now());
         }
         if (previous.isPresent() && previous.get().json().equals(edited.json())
                 && previous.get().revision() == edited.revision()) {
             return null; // nothing new
         }
-        String canonical;
+        String text;
         try {
-            canonical = Json.write(GlobRules.parseValue(name, edited.json()));
+            text = canonical.apply(name, edited.json());
         } catch (GlobException e) {
             refuse(tier, edited, previous, e.getMessage());
             return null;
         }
         long prevRev = previous.map(StoredGlob::revision).orElse(0L);
         long rev = Math.max(prevRev, edited.revision()) + 1;
-        StoredGlob next = new StoredGlob(name, canonical, rev, Instant.now(), edited.origin());
+        StoredGlob next = new StoredGlob(name, text, rev, Instant.now(), edited.origin());
         if (!Tiers.call(() -> tier.compareAndSet(name, edited.revision(), next), "store the edit of " + name)) {
             LOG.warn("Glob {} changed again in {} while its edit was taken; the next change will be seen", name,
                     tier.name());
@@ -95,20 +125,32 @@ final class ExternalChanges {
         return new GlobEvent(name, prevRev, rev, edited.origin(), next.time());
     }
 
+    /** An invalid edit: the last good copy goes back; without one, the edit stays untouched (never a delete). */
     private void refuse(GlobTier tier, StoredGlob edited, Optional<StoredGlob> previous, String why) {
         String name = edited.name();
+        tiers.memory().evict(name);
+        if (previous.isPresent()) {
+            LOG.error("Refused the edit of glob {} made in {} by {}: {}. Restoring revision {}", name, tier.name(),
+                    edited.origin(), why, previous.get().revision());
+            restore(tier, edited, previous.get(), why);
+        } else {
+            LOG.error("Refused the edit of glob {} made in {} by {}: {}. No earlier valid value is known, so it is "
+                    + "left as it is; reads of {} fail until a valid value is written", name, tier.name(),
+                    edited.origin(), why, name);
+        }
+    }
+
+    private void restore(GlobTier tier, StoredGlob bad, StoredGlob good, String why) {
         try {
-            if (previous.isPresent()) {
-                LOG.error("Refused the edit of glob {} made in {} by {}: {}. Restoring revision {}", name,
-                        tier.name(), edited.origin(), why, previous.get().revision());
-                tier.compareAndSet(name, edited.revision(), previous.get());
+            if (tier.compareAndSet(bad.name(), bad.revision(), good)) {
+                tiers.copyDown(tier, bad.name(), good);
             } else {
-                LOG.error("Refused the new glob {} made in {} by {}: {}. Removing it", name, tier.name(),
-                        edited.origin(), why);
-                tier.delete(name, edited.revision());
+                LOG.warn("Glob {} changed again in {} while revision {} was being restored; the next change will "
+                        + "be seen", bad.name(), tier.name(), good.revision());
             }
         } catch (Exception e) {
-            LOG.error("Could not undo the refused edit of glob {} in {}", name, tier.name(), e);
+            LOG.error("Could not restore revision {} of glob {} in {} (the stored value is invalid: {})",
+                    good.revision(), bad.name(), tier.name(), why, e);
         }
     }
 }

@@ -6,9 +6,9 @@ import io.jsorc.api.event.Topics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.osgi.service.event.Event;
@@ -28,17 +28,21 @@ final class GlobEvents implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GlobEvents.class);
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jsorc/glob-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "jsorc/glob-events");
+                t.setDaemon(true);
+                return t;
+            });
     private final Supplier<List<GlobListener>> listeners;
     private final Supplier<EventAdmin> eventAdmin;
 
     GlobEvents(Supplier<List<GlobListener>> listeners, Supplier<EventAdmin> eventAdmin) {
         this.listeners = listeners;
         this.eventAdmin = eventAdmin;
+        // made now: made lazily by the first publisher (a service saving a glob), the thread would keep that
+        // service's class loader (context and protection domains) reachable for as long as it lives
+        executor.prestartCoreThread();
     }
 
     void publish(GlobEvent event) {

@@ -23,6 +23,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +38,46 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: every method is thread-safe. Writes to one name are serialized by a per-name lock held only
  * around tier calls (our own SPI); listeners and EventAdmin are called on the event thread, never under it.
  */
-@Component(service = GlobStore.class, immediate = true)
+@Component(service = GlobStore.class, immediate = true, configurationPid = GlobStoreImpl.PID)
+@Designate(ocd = GlobStoreImpl.Config.class)
 public final class GlobStoreImpl implements GlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(GlobStoreImpl.class);
 
+    /** The configuration PID of the store ({@code etc/jsorc.globs.cfg}). */
+    public static final String PID = "jsorc.globs";
+
+    /** The store's settings. */
+    @ObjectClassDefinition(name = "JsOrc glob store", description = "Limits of the config glob store.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Largest glob", description = "The largest canonical JSON text of a glob, in "
+                + "UTF-8 bytes (every glob but *_MANIFEST). Default 1 MiB.")
+        long max_value_bytes() default Limits.MIB;
+
+        @AttributeDefinition(name = "Largest manifest", description = "The largest canonical JSON text of a "
+                + "*_MANIFEST glob, in UTF-8 bytes. Default 8 MiB.")
+        long max_manifest_bytes() default 8 * Limits.MIB;
+    }
+
+    private final Limits limits;
     private final Tiers tiers = new Tiers();
     private final List<GlobListener> listeners = new CopyOnWriteArrayList<>();
     private volatile EventAdmin eventAdmin;
     private final GlobEvents events = new GlobEvents(() -> listeners, () -> eventAdmin);
-    private final ExternalChanges external = new ExternalChanges(tiers, events::publish);
+    private final ExternalChanges external;
 
-    /** The test kit's store: the process-wide memory tier only, nothing durable. */
+    /** The test kit's store: the process-wide memory tier only, nothing durable, the default limits. */
     public GlobStoreImpl() {
-        LOG.info("Glob store started");
+        this(Limits.DEFAULT);
+    }
+
+    /** A memory-only store with these limits. */
+    public GlobStoreImpl(Limits limits) {
+        this.limits = limits;
+        this.external = new ExternalChanges(tiers, events::publish, this::canonical);
+        LOG.info("Glob store started (limits: {} bytes, manifests {} bytes)", limits.valueBytes(),
+                limits.manifestBytes());
     }
 
     /**
@@ -57,8 +86,9 @@ public final class GlobStoreImpl implements GlobStore {
      * MetaService, which needs it) go too.
      */
     @Activate
-    public GlobStoreImpl(@Reference(target = "(" + GlobTier.TIER_NAME + "=configadmin)") GlobTier durable) {
-        this();
+    public GlobStoreImpl(Config config,
+            @Reference(target = "(" + GlobTier.TIER_NAME + "=configadmin)") GlobTier durable) {
+        this(new Limits(config.max_value_bytes(), config.max_manifest_bytes()));
         addTier(durable);
     }
 
@@ -111,8 +141,14 @@ public final class GlobStoreImpl implements GlobStore {
     @Override
     public long set(String name, String json, Long expectedRevision, Origin origin) {
         GlobRules.checkName(name);
-        Object value = GlobRules.parseValue(name, json);
-        return write(name, Json.write(value), expectedRevision, origin);
+        return write(name, canonical(name, json), expectedRevision, origin);
+    }
+
+    /** The canonical text of a value of {@code name}, after every rule (JSON, object where required, size). */
+    String canonical(String name, String json) {
+        String text = Json.write(GlobRules.parseValue(name, json));
+        limits.check(name, text);
+        return text;
     }
 
     @Override
@@ -142,22 +178,21 @@ public final class GlobStoreImpl implements GlobStore {
     }
 
     @Override
-    public boolean delete(String name, Long expectedRevision, Origin origin) {
+    public long delete(String name, Long expectedRevision, Origin origin) {
         GlobRules.checkName(name);
         java.util.Objects.requireNonNull(origin, "origin");
         return tiers.locked(name, () -> {
             long old = tiers.delete(name, expectedRevision);
-            if (old == 0) {
-                return false;
+            if (old != 0) {
+                events.publish(new GlobEvent(name, old, 0, origin, Instant.now()));
             }
-            events.publish(new GlobEvent(name, old, 0, origin, Instant.now()));
-            return true;
+            return old;
         });
     }
 
     @Override
     public boolean exists(String name) {
-        return GlobRules.validName(name) && tiers.read(name).isPresent();
+        return GlobRules.validName(name) && tiers.stored(name);
     }
 
     @Override
@@ -185,10 +220,9 @@ public final class GlobStoreImpl implements GlobStore {
     private Map<String, Object> serviceGlobOnce(String name, Map<String, ?> defaults, Origin origin) {
         Optional<GlobValue> current = get(name);
         if (current.isEmpty()) {
-            String json = Json.write(defaults);
-            Object value = GlobRules.parseValue(name, json);
+            String json = canonical(name, Json.write(defaults));
             write(name, json, ABSENT, origin);
-            return (Map<String, Object>) value;
+            return (Map<String, Object>) Json.parse(json);
         }
         if (!(current.get().value() instanceof Map)) {
             throw new GlobException(Reason.INVALID_VALUE,
@@ -196,7 +230,7 @@ public final class GlobStoreImpl implements GlobStore {
         }
         Map<String, Object> merged = (Map<String, Object>) current.get().value();
         if (DefaultsMerge.addMissing(merged, defaults)) {
-            write(name, Json.write(merged), current.get().revision(), origin);
+            write(name, canonical(name, Json.write(merged)), current.get().revision(), origin);
         }
         return merged;
     }

@@ -20,8 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ordered tiers of the store (memory cache first, the truth last) and the per-name locks that serialize
- * every write of one name across them.
+ * The ordered tiers of the store (memory cache first, the truth last), the per-name locks that serialize every
+ * write of one name across them, and the last good copy of every glob.
+ *
+ * <p>The last good copy is what this store last wrote, adopted or read and validated, per name; unlike the cache it
+ * is never evicted nor cleared (only a delete forgets it), so a refused outside edit can always be undone.
  *
  * <p>Thread-safety: thread-safe. The tier list is replaced copy-on-write; a per-name {@link ReentrantLock} is
  * held around tier calls of that name only. No listener is called here.
@@ -34,10 +37,21 @@ final class Tiers implements AutoCloseable {
     record Written(long oldRevision, StoredGlob glob) {
     }
 
+    /** Checks a glob read from the truth before anyone uses it (see {@link ExternalChanges#adopt}). */
+    interface Adopter {
+        StoredGlob adopt(GlobTier truth, StoredGlob found);
+    }
+
     private final MemoryTier memory = new MemoryTier();
+    private final Map<String, StoredGlob> lastGood = new ConcurrentHashMap<>();
     private final Map<GlobTier, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile List<GlobTier> durable = List.of();
+    private volatile Adopter adopter = (truth, found) -> found;
+
+    void adopter(Adopter checks) {
+        this.adopter = checks;
+    }
 
     MemoryTier memory() {
         return memory;
@@ -68,15 +82,25 @@ final class Tiers implements AutoCloseable {
         LOG.info("Glob tier {} removed; truth is {}", tier.name(), truth().name());
     }
 
-    /** Caches every glob of the truth, so an edit made behind our back can always be undone. */
+    /** Reads every glob of the truth through the adopter: valid ones are cached and remembered as last good. */
     private void warm() {
         GlobTier truth = truth();
+        List<String> names;
         try {
-            for (String name : truth.list()) {
-                truth.get(name).ifPresent(memory::put);
-            }
+            names = truth.list();
         } catch (Exception e) {
-            LOG.warn("Could not read the globs of tier {} into the cache", truth.name(), e);
+            LOG.warn("Could not list the globs of tier {}", truth.name(), e);
+            return;
+        }
+        for (String name : names) {
+            if (!GlobRules.validName(name)) {
+                continue;
+            }
+            try {
+                read(name);
+            } catch (GlobException e) {
+                LOG.error("{}", e.getMessage());
+            }
         }
     }
 
@@ -96,6 +120,12 @@ final class Tiers implements AutoCloseable {
         }
     }
 
+    /**
+     * The glob, from the cache or else the truth; a value read from the truth is adopted first (validated; an
+     * invalid one is replaced by its last good copy, or refused).
+     *
+     * @throws GlobException INVALID_VALUE when the truth holds an invalid value and no good copy is known
+     */
     Optional<StoredGlob> read(String name) {
         Optional<StoredGlob> cached = memory.get(name);
         if (cached.isPresent()) {
@@ -106,10 +136,20 @@ final class Tiers implements AutoCloseable {
             if (again.isPresent()) {
                 return again;
             }
-            Optional<StoredGlob> found = call(() -> truth().get(name), "read " + name);
-            found.ifPresent(memory::put);
-            return found;
+            GlobTier truth = truth();
+            Optional<StoredGlob> found = call(() -> truth.get(name), "read " + name);
+            if (found.isEmpty()) {
+                return found;
+            }
+            StoredGlob adopted = adopter.adopt(truth, found.get());
+            remember(adopted);
+            return Optional.of(adopted);
         });
+    }
+
+    /** Whether the truth holds the name, valid or not. */
+    boolean stored(String name) {
+        return memory.get(name).isPresent() || call(() -> truth().get(name), "read " + name).isPresent();
     }
 
     /**
@@ -146,7 +186,7 @@ final class Tiers implements AutoCloseable {
                 throw GlobRules.stale(name, expected, currentRev);
             }
             if (current.isEmpty()) {
-                memory.evict(name);
+                forget(name);
                 return 0L;
             }
             if (!call(() -> truth.delete(name, currentRev), "delete " + name)) {
@@ -176,16 +216,33 @@ final class Tiers implements AutoCloseable {
                 evict(tier, name, -1);
             }
         }
-        memory.put(glob);
+        remember(glob);
     }
 
+    /** The glob was deleted in the truth: gone from every lower tier, the cache and the last good copies. */
     void removeBelow(GlobTier truth, String name) {
         for (GlobTier tier : durable) {
             if (tier != truth) {
                 evict(tier, name, -1);
             }
         }
+        forget(name);
+    }
+
+    /** A valid glob this store now holds: cached and remembered as the last good copy. */
+    void remember(StoredGlob glob) {
+        memory.put(glob);
+        lastGood.put(glob.name(), glob);
+    }
+
+    /** The last good copy of {@code name}, or empty. */
+    Optional<StoredGlob> lastGood(String name) {
+        return Optional.ofNullable(lastGood.get(name));
+    }
+
+    private void forget(String name) {
         memory.evict(name);
+        lastGood.remove(name);
     }
 
     private static void evict(GlobTier tier, String name, long revision) {

@@ -2,12 +2,18 @@ package io.jsorc.globs.internal.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.BeanProperty;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.UntypedObjectDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +21,11 @@ import java.util.Map;
 
 /**
  * JSON text ⇄ plain values ({@code LinkedHashMap} in key order, {@code ArrayList}, {@code String},
- * {@code Integer/Long/BigInteger}, {@code BigDecimal} (a negative zero is the {@code Double} -0.0, which BigDecimal
- * cannot hold), {@code Boolean}, null). Written text is compact and
- * canonical for a value: {@code 1.0} stays {@code 1.0}, {@code 1} stays {@code 1}, big integers stay exact.
+ * {@code Integer/Long/BigInteger}, {@code BigDecimal}, {@code Boolean}, null), with Jackson's own untyped reading.
+ * One rule is ours: a negative zero ({@code -0.0}) stays the {@code Double} -0.0, as Python's json keeps it, since
+ * {@code BigDecimal} has no negative zero. Written text is compact and canonical for a value: {@code 1.0} stays
+ * {@code 1.0}, {@code 1} stays {@code 1}, big integers stay exact. Duplicate keys, trailing text and nesting deeper
+ * than Jackson's limit (1000) are refused.
  *
  * <p>Thread-safety: immutable and thread-safe (Jackson's mapper is thread-safe once configured).
  */
@@ -27,6 +35,7 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .addModule(new SimpleModule("jsorc-negative-zero").addDeserializer(Object.class, new PlainValues()))
             .build();
 
     private Json() {
@@ -41,21 +50,13 @@ public final class Json {
         if (text == null) {
             throw new IllegalArgumentException("no JSON text (null)");
         }
-        try (JsonParser parser = MAPPER.createParser(text)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                throw new IllegalArgumentException("no JSON value in an empty text");
-            }
-            Object value = read(parser, first);
-            if (parser.nextToken() != null) {
-                throw new IllegalArgumentException("trailing text after the JSON value at column "
-                        + parser.currentTokenLocation().getColumnNr());
-            }
-            return value;
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("no JSON value in an empty text");
+        }
+        try {
+            return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -83,40 +84,25 @@ public final class Json {
         return value;
     }
 
-    private static Object read(JsonParser p, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String key = p.currentName();
-                    map.put(key, read(p, p.nextToken()));
-                }
-                return map;
-            }
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    list.add(read(p, t));
-                }
-                return list;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getNumberValue(); // Integer, Long or BigInteger: the smallest that holds it exactly
-            case VALUE_NUMBER_FLOAT: {
-                java.math.BigDecimal decimal = p.getDecimalValue();
-                // BigDecimal has no negative zero; keep -0.0 (as Python's json does) as the one Double we return
-                return decimal.signum() == 0 && p.getText().startsWith("-") ? Double.valueOf(-0.0d) : decimal;
-            }
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IllegalArgumentException("unexpected JSON token " + token);
+    /** Jackson's untyped values, except that a negative zero float is the Double -0.0. */
+    private static final class PlainValues extends UntypedObjectDeserializer {
+
+        private static final long serialVersionUID = 1L;
+
+        PlainValues() {
+            super(null, (JavaType) null);
+        }
+
+        @Override
+        protected Object _deserializeFP(JsonParser parser, DeserializationContext context) throws IOException {
+            BigDecimal decimal = parser.getDecimalValue();
+            return decimal.signum() == 0 && parser.getText().startsWith("-") ? (Object) (-0.0d) : decimal;
+        }
+
+        /** The base class may swap itself for a plain deserializer; keep this one. */
+        @Override
+        public JsonDeserializer<?> createContextual(DeserializationContext context, BeanProperty property) {
+            return this;
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jsorc.api.config.ConfigResult;
 import io.jsorc.api.config.GlobException;
 import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.Origin;
@@ -43,23 +44,52 @@ class ConfigApiImplTest {
         assertEquals("Config FOO not recognized, must be in ['META_CONFIG', 'REDIS_CONFIG', 'STRIPE_CONFIG']!",
                 e.getMessage());
         assertThrows(GlobException.class, () -> api.configSet("FOO", "1", true, null, ME));
-        assertThrows(GlobException.class, () -> api.configDelete("FOO", true, ME));
+        assertThrows(GlobException.class, () -> api.configDelete("FOO", true, null, ME));
     }
 
     @Test
     void doCheckFalseAllowsAnyName() {
         assertEquals("Config of 'X_MANIFEST' to '{\"a\":1}' set!",
-                api.configSet("X_MANIFEST", "{ \"a\" : 1 }", false, null, ME));
-        assertEquals("{\"a\":1}", api.configGet("X_MANIFEST", false));
-        assertEquals("X_MANIFEST Deleted.", api.configDelete("X_MANIFEST", false, ME));
-        assertNull(api.configGet("X_MANIFEST", false));
+                api.configSet("X_MANIFEST", "{ \"a\" : 1 }", false, null, ME).message());
+        assertEquals("{\"a\":1}", api.configGet("X_MANIFEST", false).orElseThrow().json());
+        ConfigResult deleted = api.configDelete("X_MANIFEST", false, null, ME);
+        assertEquals("X_MANIFEST Deleted.", deleted.message());
+        assertEquals(1, deleted.revision(), "the revision deleted");
+        assertTrue(api.configGet("X_MANIFEST", false).isEmpty());
+        assertEquals(0, api.configDelete("X_MANIFEST", false, null, ME).revision(), "nothing was stored");
+    }
+
+    @Test
+    void writesAnswerWithTheNewRevisionForTheNextCompareAndSet() {
+        ConfigResult first = api.configSet("STRIPE_CONFIG", "{}", true, 0L, ME);
+        assertEquals(1, first.revision());
+        assertEquals("STRIPE_CONFIG", first.name());
+        assertEquals(first.message(), first.toString());
+        ConfigResult second = api.configSet("STRIPE_CONFIG", "{\"a\":1}", true, first.revision(), ME);
+        assertEquals(2, second.revision());
+        assertEquals(2, api.configGet("STRIPE_CONFIG", true).orElseThrow().revision());
+        assertEquals(Reason.STALE_REVISION, assertThrows(GlobException.class,
+                () -> api.configDelete("STRIPE_CONFIG", true, 1L, ME)).reason());
+        assertEquals(2, api.configDelete("STRIPE_CONFIG", true, 2L, ME).revision());
+        assertEquals(ConfigResult.of("A", "m", 1), ConfigResult.of("A", "m", 1));
+        assertEquals(ConfigResult.of("A", "m", 1).hashCode(), ConfigResult.of("A", "m", 1).hashCode());
+        assertFalse(ConfigResult.of("A", "m", 1).equals(ConfigResult.of("A", "m", 2)));
+    }
+
+    @Test
+    void aLongValueIsNeverEchoedInFull() {
+        String big = "{\"k\":\"" + "x".repeat(5000) + "\"}";
+        String message = api.configSet("STRIPE_CONFIG", big, true, null, ME).message();
+        assertTrue(message.length() < 400, message.length() + " characters");
+        assertTrue(message.startsWith("Config of 'STRIPE_CONFIG' to '{\"k\":\"xxx"), message);
+        assertTrue(message.endsWith("... (5008 characters)' set!"), message);
     }
 
     @Test
     void configSetStoresAndAnswersWithTheStoredText() {
         assertEquals("Config of 'STRIPE_CONFIG' to '{\"key\":\"sk\",\"n\":1.0}' set!",
-                api.configSet("STRIPE_CONFIG", "{\"key\":\"sk\", \"n\":1.0}", true, null, ME));
-        assertEquals("{\"key\":\"sk\",\"n\":1.0}", api.configGet("STRIPE_CONFIG", true));
+                api.configSet("STRIPE_CONFIG", "{\"key\":\"sk\", \"n\":1.0}", true, null, ME).message());
+        assertEquals("{\"key\":\"sk\",\"n\":1.0}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
     }
 
     @Test
@@ -79,6 +109,17 @@ class ConfigApiImplTest {
     @Test
     void configIndexIsTheSortedValidNamesWithMetaConfig() {
         assertEquals(List.of("META_CONFIG", "REDIS_CONFIG", "STRIPE_CONFIG"), api.configIndex());
+    }
+
+    @Test
+    void validNamesFollowTheRegistrationsInTheServiceRegistry() {
+        api.addService(Map.of("service.id", 9L, "jsorc.service.name", "pay", "jsorc.service.config", "PAYMENTS"));
+        api.addService(Map.of("service.id", 10L, "jsorc.service.name", "blank", "jsorc.service.config", " "));
+        api.addService(Map.of("service.id", 11L));
+        assertEquals(List.of("BLANK_CONFIG", "META_CONFIG", "PAYMENTS", "REDIS_CONFIG", "STRIPE_CONFIG"),
+                api.configIndex());
+        api.removeService(Map.of("service.id", 9L));
+        assertFalse(api.configIndex().contains("PAYMENTS"));
     }
 
     @Test

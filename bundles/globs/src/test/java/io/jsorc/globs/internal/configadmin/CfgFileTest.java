@@ -1,6 +1,7 @@
 package io.jsorc.globs.internal.configadmin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -55,9 +56,18 @@ class CfgFileTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
-    void ourOwnReaderInvertsTheEncoding(int i) {
+    void ourReaderIsFileInstallsAndInvertsTheEncoding(int i) throws Exception {
         Map<String, Object> p = props(TRICKY[i]);
-        assertEquals(p, CfgFile.decode(CfgFile.encode("h", p)));
+        String file = CfgFile.encode("h", p);
+        assertEquals(p, CfgFile.decode(file));
+        assertEquals(new java.util.HashMap<>(fileInstallRead(file.getBytes(StandardCharsets.US_ASCII),
+                StandardCharsets.ISO_8859_1)), new java.util.HashMap<>(CfgFile.decode(file)),
+                "the same values as FileInstall's own (shaded) reader");
+    }
+
+    @Test
+    void aSubstitutionThatNamesNothingIsRefusedNotLookedUp() {
+        assertThrows(java.io.IOException.class, () -> CfgFile.decode("json = \"${karaf.home}\"\n"));
     }
 
     /** FileInstall saves a configuration back into its file (enableConfigSave); with UTF-8 that is lossless. */

@@ -68,6 +68,7 @@ class ConfigAdminTierTest {
     @Test
     void aCompareAndSetDoesNotOverwriteAnOutsideEditNotYetTurnedIntoARevision() throws Exception {
         store.set("W_CONFIG", "{\"a\":1}", null, ME);
+        awaitWatcherDrained(); // the event of our own write is handled: what follows is the only change
         // an operator's edit that Config Admin already holds but whose event has not been handled yet
         admin.store.get(GlobConfig.pid("W_CONFIG")).put("json", "{\"a\":2}");
         StoredGlob mine = new StoredGlob("W_CONFIG", "{\"a\":3}", 2, Instant.now(), ME);
@@ -136,13 +137,79 @@ class ConfigAdminTierTest {
         assertFalse(Files.exists(etc.resolve("jsorc.glob.NEW.cfg")));
     }
 
+    /**
+     * Waits until the watcher handled every configuration event sent so far: it handles them in order on one
+     * thread, so once an edit of another glob made now became a revision, every earlier event was handled.
+     */
+    void awaitWatcherDrained() {
+        String barrier = "BARRIER_" + System.nanoTime();
+        store.set(barrier, "1", null, ME);
+        Map<String, Object> edited = config(barrier);
+        edited.put("json", "2");
+        admin.externalUpdate(GlobConfig.pid(barrier), edited);
+        await("the watcher reached the barrier").untilAsserted(() -> assertEquals("2", store.get(barrier).orElseThrow().json()));
+    }
+
+    List<GlobEvent> eventsOf(String name) {
+        synchronized (events) {
+            return events.stream().filter(e -> e.name().equals(name)).toList();
+        }
+    }
+
     @Test
     void ourOwnWritesAreNotTakenForEditsBehindOurBack() {
         store.set("G", "1", null, ME);
         store.set("G", "2", null, ME);
-        await().untilAsserted(() -> assertEquals(2, events.size()));
-        await().during(java.time.Duration.ofMillis(300)).untilAsserted(() -> assertEquals(2, events.size()));
+        awaitWatcherDrained();
+        await().untilAsserted(() -> assertEquals(2, eventsOf("G").size()));
         assertEquals(2, store.get("G").orElseThrow().revision());
+    }
+
+    /**
+     * Defect 2: FileInstall read the file at revision 1, we wrote revision 2, then FileInstall compared its stale
+     * read with the configuration and wrote revision 1 back (with its file name). The acknowledged revision stays.
+     */
+    @Test
+    void aStaleEchoOfAnOlderRevisionIsUndoneAndTheAcknowledgedValueStays() throws Exception {
+        store.set("E_CONFIG", "{\"v\":1}", null, ME);
+        Map<String, Object> revisionOne = config("E_CONFIG");
+        assertEquals(2, store.set("E_CONFIG", "{\"v\":2}", null, ME));
+        revisionOne.put(GlobConfig.FILEINSTALL_FILENAME, etc.resolve("jsorc.glob.E_CONFIG.cfg").toUri().toString());
+        admin.externalUpdate(GlobConfig.pid("E_CONFIG"), revisionOne);
+        awaitWatcherDrained();
+        assertEquals("{\"v\":2}", store.get("E_CONFIG").orElseThrow().json());
+        assertEquals(2, store.get("E_CONFIG").orElseThrow().revision());
+        assertEquals("{\"v\":2}", config("E_CONFIG").get("json"), "Config Admin holds revision 2 again");
+        assertEquals(2L, config("E_CONFIG").get("jsorc.revision"));
+        assertFalse(config("E_CONFIG").containsKey(GlobConfig.FILEINSTALL_FILENAME));
+        assertEquals("{\"v\":2}", CfgFile.decode(Files.readString(etc.resolve("jsorc.glob.E_CONFIG.cfg"),
+                StandardCharsets.ISO_8859_1)).get("json"), "and so does the file");
+        assertEquals(2, eventsOf("E_CONFIG").size(), "no revision 3");
+    }
+
+    /** An edit that drops the revision line is an operator's edit, not a stale echo. */
+    @Test
+    void anEditWithoutARevisionIsAnEdit() {
+        store.set("N_CONFIG", "{\"n\":1}", null, ME);
+        store.set("N_CONFIG", "{\"n\":2}", null, ME);
+        Map<String, Object> edited = config("N_CONFIG");
+        edited.remove("jsorc.revision");
+        edited.put("json", "{\"n\":3}");
+        admin.externalUpdate(GlobConfig.pid("N_CONFIG"), edited);
+        await().untilAsserted(() -> assertEquals(3, store.get("N_CONFIG").orElseThrow().revision()));
+        assertEquals("{\"n\":3}", store.get("N_CONFIG").orElseThrow().json());
+    }
+
+    /** Defect 14: glob files hold keys and passwords: readable and writable by the owner only. */
+    @Test
+    void globFilesAreReadableByTheOwnerOnly() throws Exception {
+        store.set("SECRET_CONFIG", "{\"password\":\"hunter2\"}", null, ME);
+        Path file = etc.resolve("jsorc.glob.SECRET_CONFIG.cfg");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+        store.set("SECRET_CONFIG", "{\"password\":\"hunter3\"}", null, ME);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)), "also after a rewrite");
     }
 
     @Test

@@ -94,9 +94,9 @@ class GlobStoreImplTest {
         store.addTier(durable);
         store.set("G", "{\"a\":1}", null, ME);
         assertEquals("{\"a\":1}", durable.data.get("G").orElseThrow().json());
-        assertTrue(store.delete("G", 1L, ME));
+        assertEquals(1, store.delete("G", 1L, ME));
         assertTrue(durable.data.get("G").isEmpty());
-        assertFalse(store.delete("G", null, ME));
+        assertEquals(0, store.delete("G", null, ME));
     }
 
     @Test
@@ -206,6 +206,83 @@ class GlobStoreImplTest {
         assertFalse(store.exists("G"));
         await().untilAsserted(() -> assertEquals(2, events.size()));
         assertTrue(events.get(1).deleted());
+    }
+
+    /** Defect 3: a refused edit of a glob that is not cached (evicted) puts its last good copy back. */
+    @Test
+    void aRefusedEditOfAnUncachedGlobRestoresItsLastGoodCopyAndNeverDeletesIt() {
+        FlakyTier lower = new FlakyTier(50);
+        store.addTier(lower);
+        store.addTier(durable);
+        store.set("K_CONFIG", "{\"k\":1}", null, ME);
+        // a change seen in a lower tier only evicts the cached copy
+        lower.editBehindTheBack(new StoredGlob("K_CONFIG", "{\"k\":0}", 1, Instant.now(), ME));
+        Origin file = new Origin("operator", "file", "n1");
+        durable.editBehindTheBack(new StoredGlob("K_CONFIG", "[\"broken\"]", 1, Instant.now(), file));
+        assertTrue(store.exists("K_CONFIG"), "never deleted");
+        assertEquals("{\"k\":1}", durable.data.get("K_CONFIG").orElseThrow().json(), "the last good copy is back");
+        assertEquals(Map.of("k", 1), store.serviceGlob("K_CONFIG", Map.of("k", 42), ME),
+                "so serviceGlob never writes defaults over the operator's config");
+    }
+
+    /** Defect 3: an invalid value with no good copy ever known is left alone, and reads of it fail clearly. */
+    @Test
+    void anInvalidValueWithoutAnyGoodCopyIsLeftAsItIsAndReadsFailClearly() {
+        Origin file = new Origin("operator", "file", "n1");
+        durable.data.put(new StoredGlob("B_CONFIG", "[1]", 3, Instant.now(), file));
+        store.addTier(durable);
+        GlobException e = assertThrows(GlobException.class, () -> store.get("B_CONFIG"));
+        assertEquals(Reason.INVALID_VALUE, e.reason());
+        assertEquals("Stored value of B_CONFIG (revision 3, from operator@file/n1) is invalid: Value of B_CONFIG "
+                + "must be a JSON object, got: [1]. Write a valid value (jsorc:config-set) to replace it",
+                e.getMessage());
+        assertTrue(store.exists("B_CONFIG"));
+        assertTrue(store.list().contains("B_CONFIG"));
+        assertThrows(GlobException.class, () -> store.serviceGlob("B_CONFIG", Map.of("enabled", false), ME));
+        durable.editBehindTheBack(new StoredGlob("B_CONFIG", "[2]", 3, Instant.now(), file));
+        assertEquals("[2]", durable.data.get("B_CONFIG").orElseThrow().json(), "refused, but not deleted");
+        assertEquals(4, store.set("B_CONFIG", "{\"fixed\":true}", 3L, ME));
+        assertEquals(Map.of("fixed", true), store.get("B_CONFIG").orElseThrow().value());
+    }
+
+    /** Defect 4: a value adopted by a read (before the tier announced it) is validated too. */
+    @Test
+    void anInvalidValueAReadFindsBeforeItsEditIsAnnouncedIsNeverServed() {
+        FlakyTier lower = new FlakyTier(50);
+        store.addTier(lower);
+        store.addTier(durable);
+        store.set("R_CONFIG", "{\"r\":1}", null, ME);
+        durable.data.put(new StoredGlob("R_CONFIG", "\"not an object\"", 1, Instant.now(), ME)); // not announced
+        lower.editBehindTheBack(new StoredGlob("R_CONFIG", "{}", 1, Instant.now(), ME)); // evicts the cache
+        assertEquals(Map.of("r", 1), store.get("R_CONFIG").orElseThrow().value());
+        assertEquals("{\"r\":1}", durable.data.get("R_CONFIG").orElseThrow().json(), "the truth is repaired");
+    }
+
+    /** Defect 13: values are limited in size, manifests separately; the error names the limit. */
+    @Test
+    void valuesLargerThanTheLimitAreRefusedNamingTheLimit() {
+        GlobStoreImpl small = new GlobStoreImpl(new Limits(100, 200));
+        try {
+            String big = "{\"k\":\"" + "x".repeat(120) + "\"}";
+            GlobException e = assertThrows(GlobException.class, () -> small.set("A_CONFIG", big, null, ME));
+            assertEquals(Reason.TOO_LARGE, e.reason());
+            assertEquals("Value of A_CONFIG is 128 bytes, over the limit of 100 bytes (100 bytes) for globs; see "
+                    + "max.value.bytes in etc/jsorc.globs.cfg", e.getMessage());
+            assertFalse(small.exists("A_CONFIG"));
+            assertEquals(1, small.set("A_MANIFEST", big, null, ME), "manifests have their own limit");
+            String bigger = "{\"k\":\"" + "é".repeat(120) + "\"}";
+            assertTrue(assertThrows(GlobException.class, () -> small.set("A_MANIFEST", bigger, null, ME)).getMessage()
+                    .contains("248 bytes, over the limit of 200 bytes (200 bytes) for manifests"), "UTF-8 bytes count");
+            small.addTier(durable);
+            small.set("B_CONFIG", "{}", null, ME);
+            durable.editBehindTheBack(new StoredGlob("B_CONFIG", big, 1, Instant.now(), ME));
+            assertEquals("{}", durable.data.get("B_CONFIG").orElseThrow().json(), "an edit over the limit is refused");
+        } finally {
+            small.close();
+        }
+        assertEquals(Limits.MIB, Limits.DEFAULT.of("X_CONFIG"));
+        assertEquals(8 * Limits.MIB, Limits.DEFAULT.of("X_MANIFEST"));
+        assertThrows(IllegalArgumentException.class, () -> new Limits(0, 1));
     }
 
     @Test

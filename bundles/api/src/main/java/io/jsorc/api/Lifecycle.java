@@ -1,0 +1,288 @@
+package io.jsorc.api;
+
+import io.jsorc.api.runtime.InstanceControl;
+import io.jsorc.api.runtime.InstanceRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's state machine for one {@link CommonService}: every transition runs through the bound
+ * {@link InstanceRuntime} (one at a time, in order), every call of author code through its bounded
+ * {@code callAuthor}. Logs under the author's class. Handed to the binder as the instance's {@link InstanceControl}.
+ *
+ * <p>Thread-safety: fields are volatile and written only inside transitions; readers never wait.
+ */
+final class Lifecycle<A> implements InstanceControl<Hook> {
+
+    private final CommonService<A> service;
+    private final String display;
+    private final Logger log;
+    private final Daemons daemons;
+    private volatile InstanceRuntime runtime;
+
+    private volatile ServiceState state = ServiceState.NOT_STARTED;
+    private volatile A app;
+    private volatile Settings settings = Settings.INITIAL;
+    private volatile boolean closed;
+    private volatile String lastError;
+    private volatile String lastErrorDetail;
+    private volatile Instant lastErrorTime;
+    private volatile Duration lastStartDuration;
+    private final AtomicInteger startCount = new AtomicInteger();
+    private final AtomicInteger resetCount = new AtomicInteger();
+
+    Lifecycle(CommonService<A> service) {
+        this.service = service;
+        this.log = LoggerFactory.getLogger(service.getClass());
+        String simple = service.getClass().getSimpleName();
+        this.display = simple.isEmpty() ? service.getClass().getName() : simple;
+        this.daemons = new Daemons(log);
+    }
+
+    synchronized Lifecycle<A> bind(InstanceRuntime bound) {
+        if (runtime != null) {
+            throw new IllegalStateException(service.getClass().getName() + " is already bound to a runtime");
+        }
+        runtime = bound;
+        return this;
+    }
+
+    private InstanceRuntime runtime() {
+        InstanceRuntime bound = runtime;
+        if (bound == null) {
+            throw new IllegalStateException(service.getClass().getName() + " is not managed by a MetaService: "
+                    + "register it as a service (or use the test kit) and let MetaService build it");
+        }
+        return bound;
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    @Override
+    public void buildSettings(Hook hook) {
+        runtime().transition(() -> {
+            if (!closed) {
+                applySettings(hook);
+            }
+        });
+    }
+
+    @Override
+    public void start(Hook hook) {
+        runtime().transition(() -> doStart(hook));
+    }
+
+    @Override
+    public void reset(Hook hook, boolean start) {
+        runtime().transition(() -> {
+            if (closed) {
+                return;
+            }
+            resetCount.incrementAndGet();
+            stopEverything();
+            setState(ServiceState.NOT_STARTED, null);
+            applySettings(hook);
+            if (start) {
+                doStart(hook);
+            }
+        });
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        runtime().transition(() -> {
+            if (!closed) {
+                fail(error, false);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        runtime().transition(() -> {
+            closed = true;
+            stopEverything();
+        });
+    }
+
+    Thread spawnDaemon(String name, Runnable body, AutoCloseable stopper) {
+        return daemons.spawn(name, body, stopper, runtime());
+    }
+
+    void terminateDaemons(String... names) {
+        daemons.stop(names, runtime());
+    }
+
+    // ---------------------------------------------------------------- readers
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    ServiceState state() {
+        return state;
+    }
+
+    A app() {
+        return app;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public Instant lastErrorTime() {
+        return lastErrorTime;
+    }
+
+    @Override
+    public String lastErrorDetail() {
+        return lastErrorDetail;
+    }
+
+    @Override
+    public int startCount() {
+        return startCount.get();
+    }
+
+    @Override
+    public int resetCount() {
+        return resetCount.get();
+    }
+
+    @Override
+    public Duration lastStartDuration() {
+        return lastStartDuration;
+    }
+
+    List<String> daemonNames() {
+        return daemons.names();
+    }
+
+    String boundName() {
+        InstanceRuntime bound = runtime;
+        return bound == null ? null : bound.serviceName();
+    }
+
+    // ---------------------------------------------------------------- inside transitions
+
+    private void applySettings(Hook hook) {
+        try {
+            settings = Settings.build(service, hook, runtime);
+        } catch (Throwable e) {
+            settings = Settings.DISABLED;
+            record(e);
+            log.error("Error loading settings for {}: {}", service.getClass().getName(), lastError);
+            log.debug("Settings error of {}", service.getClass().getName(), e);
+            rethrowFatal(e);
+        }
+    }
+
+    private void doStart(Hook hook) {
+        if (closed || !settings.enabled() || !(state.isReady() && app == null)) {
+            if (state.hasFailed() && !closed) {
+                log.info("{} has FAILED and is not started again; refresh it (service_refresh {}) to retry",
+                        display, runtime.serviceName());
+            }
+            return;
+        }
+        long begin = System.nanoTime();
+        startCount.incrementAndGet();
+        daemons.open();
+        setState(ServiceState.STARTED, null);
+        try {
+            A built = runtime.callAuthor("run", runtime.startTimeout(), () -> service.run(hook), this::closeLate);
+            if (built == null) {
+                throw new IllegalStateException("run returned no app");
+            }
+            app = built;
+            lastStartDuration = Duration.ofNanos(System.nanoTime() - begin);
+            setState(ServiceState.RUNNING, null);
+            runtime.callAuthor("postRun", runtime.startTimeout(), () -> {
+                service.postRun(hook);
+                return null;
+            }, null);
+        } catch (Throwable e) {
+            fail(e, true);
+            rethrowFatal(e);
+        }
+    }
+
+    private void fail(Throwable error, boolean starting) {
+        record(error);
+        stopEverything();
+        if (!settings.quiet()) {
+            if (starting) {
+                log.error("Skipping {} due to initialization failure!\n{}", display,
+                        lastError);
+            } else {
+                log.error("{} failed: {}", display, lastError);
+            }
+        }
+        setState(ServiceState.FAILED, error);
+        try {
+            runtime.callAuthor("onFailed", runtime.stopTimeout(), () -> {
+                service.onFailed(error);
+                return null;
+            }, null);
+        } catch (Exception e) {
+            log.warn("onFailed of {} failed: {}", service.getClass().getName(), Errors.describe(e));
+        }
+    }
+
+    private void record(Throwable error) {
+        lastError = Errors.describe(error);
+        lastErrorDetail = Errors.stack(error);
+        lastErrorTime = Instant.now();
+    }
+
+    /** Daemons first (they may use the app), then the app. */
+    private void stopEverything() {
+        daemons.stopAll(runtime);
+        A old = app;
+        app = null;
+        if (old != null) {
+            try {
+                runtime.callAuthor("closeApp", runtime.stopTimeout(), () -> {
+                    service.closeApp(old);
+                    return null;
+                }, null);
+            } catch (Exception e) {
+                log.warn("Closing the app of {} failed: {}", service.getClass().getName(), Errors.describe(e));
+            }
+        }
+    }
+
+    /** A {@code run} that returned after it was abandoned: its app is closed, never published. */
+    private void closeLate(A late) {
+        try {
+            service.closeApp(late);
+        } catch (Exception e) {
+            log.warn("Closing the late app of {} failed: {}", service.getClass().getName(), Errors.describe(e));
+        }
+    }
+
+    private void setState(ServiceState next, Throwable error) {
+        ServiceState previous = state;
+        state = next;
+        if (previous != next) {
+            runtime.stateChanged(previous, next, error);
+        }
+    }
+
+    private static void rethrowFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.jsorc.api;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsorc.api.runtime.InstanceControl;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Daemons: named, stopped by interrupt + stopper + bounded join, never outliving a stop. */
+class DaemonsTest {
+
+    static final class Svc extends CommonServiceTest.Svc {
+        volatile Runnable inPostRun = () -> { };
+
+        @Override
+        protected void postRun(Hook hook) {
+            inPostRun.run();
+        }
+
+        Thread spawn(String name, Runnable body, AutoCloseable stopper) {
+            return spawnDaemon(name, body, stopper);
+        }
+
+        void terminate(String... names) {
+            terminateDaemon(names);
+        }
+    }
+
+    final TestRuntime runtime = new TestRuntime("svc");
+
+    static Runnable awaiting(CountDownLatch latch) {
+        return () -> {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    InstanceControl<Hook> started(Svc svc) {
+        InstanceControl<Hook> control = TestRuntime.bind(svc, runtime);
+        control.buildSettings(null);
+        control.start(null);
+        return control;
+    }
+
+    @Test
+    void daemonsAreNamedAfterTheServiceAndStopWithInterruptThenStopper() {
+        CountDownLatch forever = new CountDownLatch(1);
+        AtomicBoolean interruptedBeforeStopper = new AtomicBoolean();
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        Svc svc = new Svc();
+        svc.inPostRun = () -> worker.set(svc.spawn("worker", awaiting(forever),
+                () -> interruptedBeforeStopper.set(!worker.get().isAlive() || worker.get().isInterrupted()
+                        || worker.get().getState() == Thread.State.TERMINATED)));
+        InstanceControl<Hook> control = started(svc);
+        assertEquals("jsorc/svc/worker", worker.get().getName());
+        assertEquals(List.of("worker"), svc.getDaemons());
+        control.reset(null, false);
+        assertFalse(worker.get().isAlive(), "joined before the reset returned");
+        assertTrue(interruptedBeforeStopper.get(), "the stopper is closed after the interrupt");
+        assertEquals(List.of(), svc.getDaemons());
+    }
+
+    @Test
+    void spawnDaemonReturnsTheLiveOneOfThatName() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger bodies = new AtomicInteger();
+        AtomicReference<Thread> first = new AtomicReference<>();
+        AtomicReference<Thread> second = new AtomicReference<>();
+        Svc svc = new Svc();
+        Runnable body = () -> {
+            bodies.incrementAndGet();
+            awaiting(release).run();
+        };
+        svc.inPostRun = () -> {
+            first.set(svc.spawn("d", body, null));
+            second.set(svc.spawn("d", body, null));
+        };
+        started(svc);
+        assertSame(first.get(), second.get());
+        await("the daemon body ran").until(() -> bodies.get() == 1);
+        svc.terminate("d");
+        assertFalse(first.get().isAlive());
+        assertEquals(1, bodies.get());
+        assertEquals(List.of(), svc.getDaemons());
+    }
+
+    @Test
+    void aDeadDaemonsNameCanBeSpawnedAgainAndTerminateStopsOnlyTheNamedOnes() {
+        CountDownLatch release = new CountDownLatch(1);
+        Svc svc = new Svc();
+        AtomicReference<Thread> quick = new AtomicReference<>();
+        svc.inPostRun = () -> {
+            quick.set(svc.spawn("quick", () -> { }, null));
+            svc.spawn("slow", awaiting(release), null);
+        };
+        started(svc);
+        await("the quick daemon ended").until(() -> !quick.get().isAlive());
+        assertEquals(List.of("slow"), svc.getDaemons(), "only live daemons are listed");
+        Thread again = svc.spawn("quick", awaiting(release), null);
+        assertTrue(again != quick.get());
+        svc.terminate("quick");
+        assertFalse(again.isAlive());
+        assertEquals(List.of("slow"), svc.getDaemons());
+        svc.terminate();
+        assertEquals(List.of(), svc.getDaemons());
+    }
+
+    @Test
+    void daemonsAreRefusedOutsideAStartAndAfterAStop() {
+        Svc svc = new Svc();
+        InstanceControl<Hook> control = TestRuntime.bind(svc, runtime);
+        control.buildSettings(null);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> svc.spawn("early", () -> { }, null));
+        assertEquals("Daemon early of svc refused: the service is not starting or running", refused.getMessage());
+        control.start(null);
+        control.reset(null, false);
+        assertThrows(IllegalStateException.class, () -> svc.spawn("late", () -> { }, null));
+        assertEquals(List.of(), svc.getDaemons());
+    }
+
+    @Test
+    void aDaemonThatIgnoresInterruptAndStopperIsReportedAsAbandoned() {
+        CountDownLatch release = new CountDownLatch(1);
+        Svc svc = new Svc();
+        runtime.stopTimeout = Duration.ofMillis(200);
+        svc.inPostRun = () -> svc.spawn("stubborn", () -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    // ignored on purpose
+                }
+            }
+        }, null);
+        InstanceControl<Hook> control = started(svc);
+        control.reset(null, false);
+        assertEquals(List.of("daemon stubborn@jsorc/svc/stubborn"), runtime.abandonedThreads);
+        release.countDown();
+    }
+
+    @Test
+    void aFailingStopperIsLoggedAndTheDaemonStillStops() {
+        CountDownLatch forever = new CountDownLatch(1);
+        Svc svc = new Svc();
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        svc.inPostRun = () -> worker.set(svc.spawn("w", awaiting(forever), () -> {
+            throw new java.io.IOException("socket already closed");
+        }));
+        InstanceControl<Hook> control = started(svc);
+        control.fail(new IllegalStateException("stop"));
+        assertFalse(worker.get().isAlive());
+        assertTrue(runtime.abandonedThreads.isEmpty());
+    }
+
+    /**
+     * The spawn-vs-stop race: a spawn that is between its check and starting the thread holds the daemons' lock,
+     * so a concurrent stop waits for it and then stops the new daemon too; once the stop returned, no daemon is
+     * alive and none is accepted. The seam is the runtime's thread factory, called inside the spawn.
+     */
+    @Test
+    void aStopRacingASpawnNeverLeavesADaemonRunning() throws Exception {
+        CountDownLatch inFactory = new CountDownLatch(1);
+        CountDownLatch letFactoryGo = new CountDownLatch(1);
+        CountDownLatch forever = new CountDownLatch(1);
+        TestRuntime seam = new TestRuntime("svc") {
+            @Override
+            public Thread newDaemonThread(String daemonName, Runnable body) {
+                if (daemonName.equals("racer")) {
+                    inFactory.countDown();
+                    awaiting(letFactoryGo).run();
+                }
+                return super.newDaemonThread(daemonName, body);
+            }
+        };
+        Svc svc = new Svc();
+        InstanceControl<Hook> control = TestRuntime.bind(svc, seam);
+        control.buildSettings(null);
+        control.start(null);
+        AtomicReference<Thread> spawned = new AtomicReference<>();
+        Thread spawner = new Thread(() -> spawned.set(svc.spawn("racer", awaiting(forever), null)), "spawner");
+        spawner.start();
+        inFactory.await();
+        Thread stopper = new Thread(control::close, "closer");
+        stopper.start();
+        await("the close to wait for the spawn in progress")
+                .until(() -> stopper.getState() == Thread.State.BLOCKED || stopper.getState() == Thread.State.WAITING);
+        letFactoryGo.countDown();
+        spawner.join(5_000);
+        stopper.join(5_000);
+        assertFalse(stopper.isAlive(), "the close returned");
+        assertFalse(spawned.get().isAlive(), "the daemon spawned during the close was stopped by it");
+        assertEquals(List.of(), svc.getDaemons());
+        assertThrows(IllegalStateException.class, () -> svc.spawn("after", () -> { }, null));
+    }
+}

@@ -1,0 +1,106 @@
+package io.jsorc.api;
+
+import io.jsorc.api.runtime.Binder;
+import io.jsorc.api.runtime.InstanceControl;
+import io.jsorc.api.runtime.InstanceRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A runtime for the API's own tests: transitions inline under a re-entrant lock, author code inline, every state
+ * change recorded. Calls named in {@link #abandon} are run on a thread of their own and abandoned at once (as a
+ * timeout would), their late result handed to the consumer when it arrives.
+ */
+class TestRuntime implements InstanceRuntime {
+
+    final ReentrantLock lock = new ReentrantLock();
+    final List<String> changes = new CopyOnWriteArrayList<>();
+    final List<String> errors = new CopyOnWriteArrayList<>();
+    final List<String> authorCalls = new CopyOnWriteArrayList<>();
+    final List<String> abandonedThreads = new CopyOnWriteArrayList<>();
+    final Set<String> abandon = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Duration stopTimeout = Duration.ofSeconds(2);
+    Duration startTimeout = Duration.ofSeconds(5);
+    private final String name;
+
+    TestRuntime(String name) {
+        this.name = name;
+    }
+
+    /** Binds {@code service} to a new runtime named {@code name}; returns its control. */
+    static InstanceControl<Hook> bind(CommonService<?> service, TestRuntime runtime) {
+        return Binder.bind(service, runtime);
+    }
+
+    @Override
+    public String serviceName() {
+        return name;
+    }
+
+    @Override
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    @Override
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    @Override
+    public void transition(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
+            throws Exception {
+        authorCalls.add(what);
+        if (!abandon.contains(what)) {
+            return code.call();
+        }
+        Thread late = new Thread(() -> {
+            try {
+                T result = code.call();
+                if (result != null && lateResult != null) {
+                    lateResult.accept(result);
+                }
+            } catch (Exception e) {
+                // an abandoned call's failure goes nowhere
+            }
+        }, "test/" + what);
+        late.start();
+        throw new TimeoutException(what + " did not finish within " + timeout.toSeconds() + " s");
+    }
+
+    @Override
+    public Thread newDaemonThread(String daemonName, Runnable body) {
+        Thread thread = new Thread(body, "jsorc/" + name + "/" + daemonName);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    @Override
+    public void abandoned(String what, Thread thread) {
+        abandonedThreads.add(what + "@" + thread.getName());
+    }
+
+    @Override
+    public void stateChanged(Enum<?> from, Enum<?> to, Throwable error) {
+        changes.add(from + ">" + to);
+        if (error != null) {
+            errors.add(error.getMessage());
+        }
+    }
+}

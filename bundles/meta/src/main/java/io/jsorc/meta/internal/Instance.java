@@ -1,0 +1,261 @@
+package io.jsorc.meta.internal;
+
+import io.jsorc.api.CommonService;
+import io.jsorc.api.Hook;
+import io.jsorc.api.ServiceState;
+import io.jsorc.api.runtime.Binder;
+import io.jsorc.api.runtime.InstanceControl;
+import io.jsorc.api.runtime.InstanceRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service instance as MetaService runs it: its {@link InstanceRuntime}. Transitions run one at a time on the
+ * instance's own lane; author code runs as bounded {@link AuthorCall}s; daemons are threads it creates. Retiring the
+ * instance abandons the author call in flight, turns every later transition into nothing but the close, and closes
+ * it within the stop bounds.
+ *
+ * <p>Thread-safety: thread-safe. {@code inline} is the one thread allowed to run this instance's transitions inline:
+ * the lane thread running a transition, or the author thread that transition waits for (so author code calling its
+ * own {@code reset} does not wait for itself).
+ */
+final class Instance implements InstanceRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
+
+    /** A thread of this instance that did not stop within its bound, while {@code running} says so. */
+    record Abandoned(String what, Thread thread, Instant since, BooleanSupplier running) {
+    }
+
+    private final ServiceSource source;
+    private final CommonService<?> service;
+    private final ClassLoader loader;
+    private final boolean background;
+    private final MetaExecutors executors;
+    private final KeyedSerialExecutor lanes;
+    private final StateEvents events;
+    private final InstanceControl<Hook> control;
+    private final Set<Thread> daemonThreads = ConcurrentHashMap.newKeySet();
+    private final List<Abandoned> abandoned = new CopyOnWriteArrayList<>();
+    private volatile Thread inline;
+    private final List<AuthorCall<?>> inFlight = new CopyOnWriteArrayList<>();
+    private volatile boolean retired;
+    private volatile boolean closing;
+    private CompletableFuture<Void> closed;
+
+    Instance(ServiceSource source, CommonService<?> service, boolean background, MetaExecutors executors,
+            KeyedSerialExecutor lanes, StateEvents events) {
+        this.source = source;
+        this.service = service;
+        this.loader = service.getClass().getClassLoader();
+        this.background = background;
+        this.executors = executors;
+        this.lanes = lanes;
+        this.events = events;
+        this.control = Binder.bind(service, this);
+    }
+
+    ServiceSource source() {
+        return source;
+    }
+
+    CommonService<?> service() {
+        return service;
+    }
+
+    InstanceControl<Hook> control() {
+        return control;
+    }
+
+    boolean isBackground() {
+        return background;
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    /** The abandoned threads that are still alive ({@code name: what}). */
+    List<String> abandonedThreads() {
+        List<String> alive = new ArrayList<>();
+        for (Abandoned entry : abandoned) {
+            if (entry.running().getAsBoolean()) {
+                alive.add(entry.thread().getName() + ": " + entry.what() + " (since " + entry.since() + ")");
+            } else {
+                abandoned.remove(entry);
+            }
+        }
+        return alive;
+    }
+
+    // ---------------------------------------------------------------- InstanceRuntime
+
+    @Override
+    public String serviceName() {
+        return source.name();
+    }
+
+    @Override
+    public Duration startTimeout() {
+        return source.startTimeout();
+    }
+
+    @Override
+    public Duration stopTimeout() {
+        return source.stopTimeout();
+    }
+
+    @Override
+    public void transition(Runnable work) {
+        Thread me = Thread.currentThread();
+        if (me == inline) {
+            work.run();
+            return;
+        }
+        Runnable onLane = () -> {
+            if (retired && !closing) {
+                return; // retired: only the close still runs
+            }
+            Thread previous = inline;
+            inline = Thread.currentThread();
+            try {
+                work.run();
+            } finally {
+                inline = previous;
+            }
+        };
+        if (daemonThreads.contains(me)) {
+            lanes.execute(this, onLane); // a daemon never waits for a transition that may be stopping it
+            return;
+        }
+        lanes.call(this, () -> {
+            onLane.run();
+            return null;
+        }, transitionBound(), "a transition of service " + source.name());
+    }
+
+    @Override
+    public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
+            throws Exception {
+        if (retired && !"closeApp".equals(what)) {
+            throw new CancellationException(what + " of " + source.name() + " not called: the service is being removed");
+        }
+        Thread waiting = inline;
+        AuthorCall<T> call = new AuthorCall<>("jsorc/" + source.name() + "/" + what, what, loader, code, lateResult,
+                thread -> {
+                    if (inline == waiting) {
+                        inline = thread;
+                    }
+                });
+        inFlight.add(call);
+        try {
+            return AuthorCall.call(executors.authors(), call, timeout,
+                    (w, thread, hung) -> abandoned(w, thread, () -> !hung.isDone()));
+        } finally {
+            inFlight.remove(call);
+            inline = waiting;
+        }
+    }
+
+    @Override
+    public Thread newDaemonThread(String daemonName, Runnable body) {
+        Thread[] self = new Thread[1];
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } finally {
+                daemonThreads.remove(self[0]);
+            }
+        }, "jsorc/" + source.name() + "/" + daemonName);
+        self[0] = thread;
+        thread.setDaemon(true);
+        thread.setContextClassLoader(loader);
+        daemonThreads.add(thread);
+        return thread;
+    }
+
+    @Override
+    public void abandoned(String what, Thread thread) {
+        abandoned(what, thread, thread::isAlive);
+    }
+
+    void abandoned(String what, Thread thread, BooleanSupplier running) {
+        abandoned.add(new Abandoned(what, thread, Instant.now(), running));
+        StringBuilder stack = new StringBuilder();
+        for (StackTraceElement element : thread.getStackTrace()) {
+            stack.append("\n\tat ").append(element);
+        }
+        LOG.warn("Service {} ({}): {} on thread {} ignored its interrupt and did not end within its bound; it is "
+                + "left running and keeps the bundle's classes loaded until it ends.{}", source.name(),
+                source.bundle(), what, thread.getName(), stack);
+    }
+
+    @Override
+    public void stateChanged(Enum<?> from, Enum<?> to, Throwable error) {
+        if (background && to == ServiceState.RUNNING) {
+            LOG.info("Service {} is RUNNING", source.name());
+        }
+        events.stateChanged(source.name(), (ServiceState) from, (ServiceState) to,
+                to == ServiceState.FAILED ? service.getLastError() : null, source.bundle(), background);
+    }
+
+    // ---------------------------------------------------------------- retiring
+
+    /**
+     * Retires the instance: the author call in flight is abandoned, later transitions do nothing, and the close is
+     * queued. The returned future completes when the instance is closed.
+     */
+    synchronized CompletableFuture<Void> retire(String why) {
+        if (closed != null) {
+            return closed;
+        }
+        retired = true;
+        for (AuthorCall<?> call : inFlight) {
+            call.abandon(why); // nested calls too: the outer one must not go on with the service's code
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        closed = done;
+        lanes.execute(this, () -> {
+            closing = true;
+            Thread previous = inline;
+            inline = Thread.currentThread();
+            try {
+                control.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing an instance of service {} failed", source.name(), e);
+            } finally {
+                inline = previous;
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** How long stopping an instance may take: its daemons, then its app, each within the stop timeout. */
+    Duration closeBound() {
+        return stopTimeout().multipliedBy(2).plusSeconds(2);
+    }
+
+    /** How long one transition may take when every author call in it runs to its bound. */
+    Duration transitionBound() {
+        return startTimeout().multipliedBy(4).plus(stopTimeout().multipliedBy(3)).plusSeconds(5);
+    }
+
+    @Override
+    public String toString() {
+        return "instance of " + source.name() + (background ? " (background)" : " (disposable)") + " from "
+                + source.label();
+    }
+}

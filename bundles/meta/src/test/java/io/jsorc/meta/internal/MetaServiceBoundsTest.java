@@ -1,0 +1,287 @@
+package io.jsorc.meta.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsorc.api.CommonService;
+import io.jsorc.api.Hook;
+import io.jsorc.api.ServiceInfo;
+import io.jsorc.api.ServiceState;
+import io.jsorc.globs.internal.glob.GlobStoreImpl;
+import io.jsorc.meta.internal.TestServices.App;
+import io.jsorc.meta.internal.TestServices.Hanging;
+import io.jsorc.meta.internal.TestServices.Simple;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the foundation review found: leaks, unbounded waits, retire re-reading settings, races. Each test fails on
+ * the code before its fix.
+ */
+class MetaServiceBoundsTest {
+
+    GlobStoreImpl globs;
+    MetaServiceImpl meta;
+
+    @BeforeEach
+    void setUp() {
+        globs = new GlobStoreImpl();
+        meta = new MetaServiceImpl(globs, (owner, name, supplier) -> null);
+    }
+
+    @AfterEach
+    void tearDown() {
+        meta.close();
+        globs.close();
+    }
+
+    void awaitState(String name, ServiceState state) {
+        await("service " + name + " to be " + state).atMost(Duration.ofSeconds(15))
+                .until(() -> meta.info(name).map(ServiceInfo::state).orElse(null) == state);
+    }
+
+    static boolean threadAlive(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix));
+    }
+
+    /** Defect 1: a retired or released instance must not stay reachable from MetaService. */
+    @Test
+    void retiredAndReleasedInstancesAreNotKeptReachable() {
+        ServiceSource source = TestServices.source("leak", 0, () -> new Simple("leak"));
+        meta.register(source);
+        awaitState("leak", ServiceState.RUNNING);
+        WeakReference<CommonService<?>> background = new WeakReference<>(meta.getService("leak", null));
+        CommonService<?> built = meta.buildService("leak", false, null);
+        WeakReference<CommonService<?>> disposable = new WeakReference<>(built);
+        meta.release(built);
+        built = null;
+        meta.unregister(source);
+        assertEquals(0, meta.liveInstances());
+        await("the retired instances to be collected").atMost(Duration.ofSeconds(20)).until(() -> {
+            System.gc();
+            return background.get() == null && disposable.get() == null;
+        });
+    }
+
+    /** Defect 9: retiring only stops and closes; it never re-reads settings (which re-created a deleted glob). */
+    @Test
+    void retiringNeverRunsTheServicesSettingsAgain() {
+        ServiceSource source = TestServices.source("quiet", 0, () -> new Simple("quiet"));
+        meta.register(source);
+        awaitState("quiet", ServiceState.RUNNING);
+        globs.delete("QUIET_CONFIG", null, MetaServiceImplTest.TEST);
+        meta.unregister(source);
+        assertFalse(globs.exists("QUIET_CONFIG"), "the operator's delete stands");
+    }
+
+    /** Defect 7: a closeApp that hangs (reacting to interrupt) cannot hold a departure past its bound. */
+    @Test
+    void aHungCloseAppIsAbandonedWithinTheStopTimeoutAndLeavesNoThread() {
+        CountDownLatch never = new CountDownLatch(1);
+        ServiceSource source = TestServices.source("closer", 0, 30, 1, () -> new Simple("closer") {
+            @Override
+            protected void closeApp(App app) throws Exception {
+                never.await();
+            }
+        });
+        meta.register(source);
+        awaitState("closer", ServiceState.RUNNING);
+        long begin = System.nanoTime();
+        meta.unregister(source);
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        assertTrue(took < Registry.removalBound(source).toMillis(), "left within its bound: " + took + " ms");
+        assertTrue(took >= 900, "it did wait for closeApp up to the stop timeout: " + took + " ms");
+        await("no thread of the service").until(() -> !threadAlive("jsorc/closer/"));
+    }
+
+    /** Defect 7: a run that ignores interrupts is abandoned at once when its registration leaves. */
+    @Test
+    void aRunThatIgnoresInterruptIsAbandonedAtOnceAndReported() {
+        Hanging hanging = new Hanging(true);
+        ServiceSource source = TestServices.source("stuck", 0, 30, 1, () -> hanging);
+        meta.register(source);
+        awaitState("stuck", ServiceState.STARTED);
+        long begin = System.nanoTime();
+        meta.unregister(source);
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        assertTrue(took < 10_000, "not the 30 s start timeout: " + took + " ms");
+        assertTrue(threadAlive("jsorc/stuck/run"), "the thread that ignores its interrupt is left running");
+        hanging.release.countDown();
+        await("the abandoned run to end and give its thread back").until(() -> !threadAlive("jsorc/stuck/"));
+        assertTrue(hanging.apps.stream().allMatch(app -> app.closed), "its late app closed, never published");
+    }
+
+    /** A hung run that reacts to its interrupt times out (start timeout), FAILS with the stack, leaves no thread. */
+    @Test
+    void aHungRunTimesOutWithTheHungStackWhileInfoKeepsAnswering() {
+        Hanging hanging = new Hanging(false);
+        meta.register(TestServices.source("hang", 0, 1, 1, () -> hanging));
+        awaitState("hang", ServiceState.STARTED);
+        assertEquals(2, meta.infos().size(), "infos answer while run hangs");
+        awaitState("hang", ServiceState.FAILED);
+        ServiceInfo info = meta.info("hang").orElseThrow();
+        assertEquals("java.util.concurrent.TimeoutException: run did not finish within 1 s", info.lastError());
+        assertTrue(info.lastErrorDetail().contains("Hanging.run"), info.lastErrorDetail());
+        assertEquals(List.of(), info.abandonedThreads());
+        await("no run thread").until(() -> !threadAlive("jsorc/hang/"));
+    }
+
+    /** The abandoned thread of an ignoring run is shown in service-info while it lives. */
+    @Test
+    void anAbandonedThreadIsShownInServiceInfo() {
+        Hanging hanging = new Hanging(true);
+        meta.register(TestServices.source("shown", 0, 1, 1, () -> hanging));
+        awaitState("shown", ServiceState.FAILED);
+        List<String> abandoned = meta.info("shown").orElseThrow().abandonedThreads();
+        assertEquals(1, abandoned.size(), abandoned.toString());
+        assertTrue(abandoned.get(0).startsWith("jsorc/shown/run: run (since "), abandoned.get(0));
+        hanging.release.countDown();
+        await("gone once the thread ended").until(() -> meta.info("shown").orElseThrow().abandonedThreads().isEmpty());
+    }
+
+    /** A service resetting itself from postRun runs that reset inline instead of waiting for itself. */
+    @Test
+    void aServiceResettingItselfFromPostRunDoesNotWaitForItself() {
+        AtomicReference<Integer> runs = new AtomicReference<>(0);
+        meta.register(TestServices.source("self", 0, 2, 1, () -> new Simple("self") {
+            @Override
+            protected void postRun(Hook hook) {
+                runs.set(runs.get() + 1);
+                if (runs.get() == 1) {
+                    selfReset(hook);
+                }
+            }
+        }));
+        awaitState("self", ServiceState.RUNNING);
+        assertEquals(2, runs.get());
+        assertNull(meta.info("self").orElseThrow().lastError(), "no timeout: the reset ran inline");
+    }
+
+    /** A daemon failing its own service does not wait for the stop that joins it. */
+    @Test
+    void aDaemonFailingItsOwnServiceReturnsAtOnce() {
+        AtomicReference<Long> failTook = new AtomicReference<>();
+        meta.register(TestServices.source("d", 0, 5, 5, () -> new Simple("d") {
+            @Override
+            protected void postRun(Hook hook) {
+                daemon("worker", () -> {
+                    long begin = System.nanoTime();
+                    selfFail(new IllegalStateException("lost the connection"));
+                    failTook.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }));
+        awaitState("d", ServiceState.FAILED);
+        await("the daemon returned from failed").until(() -> failTook.get() != null);
+        assertTrue(failTook.get() < 1000, "failed() from a daemon only queues: " + failTook.get() + " ms");
+        assertEquals("java.lang.IllegalStateException: lost the connection",
+                meta.info("d").orElseThrow().lastError());
+        await("its daemon stopped").until(() -> !threadAlive("jsorc/d/worker"));
+    }
+
+    /** Two services whose postRun start each other: bounded, never a permanent deadlock. */
+    @Test
+    void twoServicesStartingEachOtherFromPostRunDoNotDeadlockForever() {
+        for (String[] pair : new String[][] {{"ping", "pong"}, {"pong", "ping"}}) {
+            globs.set(pair[0].toUpperCase() + "_CONFIG", "{\"enabled\":false}", null, MetaServiceImplTest.TEST);
+            meta.register(TestServices.source(pair[0], 0, 1, 1, () -> new Simple(pair[0]) {
+                @Override
+                protected void postRun(Hook hook) {
+                    hook.meta().start(pair[1]);
+                }
+            }));
+        }
+        for (String name : List.of("ping", "pong")) {
+            globs.set(name.toUpperCase() + "_CONFIG", "{\"enabled\":true}", null, MetaServiceImplTest.TEST);
+            meta.reset(meta.getService(name, null), null, false);
+        }
+        long begin = System.nanoTime();
+        meta.start("ping");
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin) < 10, "bounded by the start timeout");
+        await("both settled").atMost(Duration.ofSeconds(15)).until(() -> List.of("ping", "pong").stream()
+                .map(n -> meta.info(n).orElseThrow().state())
+                .allMatch(s -> s == ServiceState.RUNNING || s == ServiceState.FAILED));
+    }
+
+    /** Defect 8: a disposable being built while its registration leaves is released with it. */
+    @Test
+    void aDisposableBuiltWhileItsRegistrationLeavesIsReleasedWithIt() throws Exception {
+        CountDownLatch inFactory = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        List<Simple> made = new ArrayList<>();
+        ServiceSource source = TestServices.source("race", 0, () -> {
+            Simple simple = new Simple("race");
+            synchronized (made) {
+                made.add(simple);
+                if (made.size() == 2) {
+                    inFactory.countDown();
+                    try {
+                        letGo.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return simple;
+        });
+        meta.register(source);
+        AtomicReference<CommonService<?>> disposable = new AtomicReference<>();
+        Thread builder = new Thread(() -> disposable.set(meta.buildService("race", false, null)));
+        builder.start();
+        inFactory.await();
+        Thread leaver = new Thread(() -> meta.unregister(source));
+        leaver.start();
+        letGo.countDown();
+        builder.join(10_000);
+        leaver.join(10_000);
+        assertFalse(leaver.isAlive());
+        assertEquals(0, meta.liveInstances(), "the disposable did not escape the departure");
+    }
+
+    /** Defect 8: info and service-list answer while registrations come and go (the sources are read once). */
+    @Test
+    void infoNeverFailsWhileRegistrationsComeAndGo() throws Exception {
+        List<ServiceSource> sources = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sources.add(TestServices.source("churn", i, () -> new Simple("c")));
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            for (int i = 0; i < 20_000 && failure.get() == null; i++) {
+                try {
+                    meta.info("churn");
+                    meta.infos();
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }
+        });
+        reader.start();
+        for (int round = 0; round < 30 && reader.isAlive(); round++) {
+            for (ServiceSource source : sources) {
+                meta.register(source);
+            }
+            for (ServiceSource source : sources) {
+                meta.unregister(source);
+            }
+        }
+        reader.join(60_000);
+        assertNull(failure.get());
+    }
+}
