@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.AfterClass;
@@ -54,6 +55,8 @@ public class DistributionIT {
 
     private static KarafDistribution karaf;
     private static String firstStartOutput;
+    /** karaf.log once the first start is up, with the Stripe jar that was in deploy/ before it listed. */
+    private static String firstStartLog;
 
     @BeforeClass
     public static void startFreshCopy() throws Exception {
@@ -61,8 +64,54 @@ public class DistributionIT {
         assertTrue("distribution " + assembly + " exists (run through Maven: failsafe sets jsorc.assembly)", Files.isRegularFile(assembly));
         Path work = Paths.get("target", "distribution-it", Long.toString(System.currentTimeMillis())).toAbsolutePath();
         karaf = KarafDistribution.unpack(assembly, work);
+        Files.copy(Paths.get(System.getProperty("jsorc.stripe.jar")), karaf.home().resolve("deploy/stripe.jar"));
         KarafDistribution.Result start = karaf.start(false);
         firstStartOutput = start.out() + start.err();
+        firstStartLog = awaitStripeListed(0);
+    }
+
+    /**
+     * Waits until the Stripe service from deploy/ is listed; returns what karaf.log got from byte {@code from} on
+     * (the log survives {@code bin/stop} and {@code clean}).
+     */
+    private static String awaitStripeListed(long from) throws Exception {
+        String password = adminPassword();
+        await("stripe listed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            KarafDistribution.Result list = karaf.client("admin", password, "jsorc:service-list");
+            return list.ok() && list.out().contains("stripe");
+        });
+        return logFrom(from);
+    }
+
+    private static Path log() {
+        return karaf.home().resolve("data/log/karaf.log");
+    }
+
+    private static long logSize() throws Exception {
+        return Files.exists(log()) ? Files.size(log()) : 0;
+    }
+
+    private static String logFrom(long from) throws Exception {
+        try (var in = Files.newInputStream(log())) {
+            in.skip(Files.size(log()) >= from ? from : 0);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The WARN and ERROR lines of a karaf.log text. */
+    private static List<String> warningsAndErrors(String log) {
+        return log.lines().filter(l -> l.contains("| WARN ") || l.contains("| ERROR ")).toList();
+    }
+
+    /**
+     * The ERROR lines, and the WARN lines of FileInstall, of our bundles and of the deployed Stripe bundle. (Karaf's
+     * management server logs an occasional WARN of its own at a first start, when its configuration arrives while
+     * its activator starts: "java.rmi.server.hostname system property is already set" and Aries JMX's "Task
+     * rejected"; stock Karaf does the same, and it is not about deploy/.)
+     */
+    private static List<String> deployProblems(String log) {
+        return warningsAndErrors(log).stream().filter(l -> l.contains("| ERROR ") || l.contains("fileinstall")
+                || l.contains("io.jsorc") || l.contains("stripe")).toList();
     }
 
     @AfterClass
@@ -90,6 +139,39 @@ public class DistributionIT {
                 users.matches("(?s).*\\nadmin = \\{CRYPT\\}[0-9a-f]{64}\\{CRYPT\\},_g_:admingroup\\n.*"));
         assertFalse("users.properties does not contain the plain password", users.contains(password));
         assertFalse("no well-known karaf user", users.matches("(?s).*\\nkaraf\\s*=.*"));
+    }
+
+    /** Defect 15: a first start with a service jar already in deploy/ logs no WARN and no ERROR. */
+    @Test
+    public void aFirstStartWithAServiceJarInDeployIsClean() {
+        assertEquals("WARN/ERROR lines of the first start", List.of(), deployProblems(firstStartLog));
+        assertTrue(firstStartLog.contains("Service stripe arrived from io.jsorc.example.stripe"));
+    }
+
+    /**
+     * Defect 12: a refused config-set (here a 2,000-deep JSON) prints one line, makes bin/client exit non-zero and
+     * leaves neither an ERROR nor a stack trace in karaf.log.
+     */
+    @Test
+    public void aRefusedConfigSetPrintsOneLineAndLogsNoError() throws Exception {
+        String password = adminPassword();
+        karaf.awaitClient("admin", password, "jsorc:service-list");
+        long before = logSize();
+        String deep = "[".repeat(2000) + "]".repeat(2000);
+        KarafDistribution.Result refused = karaf.client("admin", password,
+                "jsorc:config-set --no-check DEEP_GLOB '" + deep + "'");
+        assertFalse("refused: " + refused, refused.ok());
+        List<String> printed = (refused.out() + refused.err()).replaceAll("\u001B\\[[0-9;]*m", "").lines()
+                .filter(l -> !l.isBlank()).toList();
+        assertEquals("one line: " + printed, 1, printed.size());
+        assertTrue(printed.get(0), printed.get(0).startsWith("Error executing command: Value of DEEP_GLOB is not "
+                + "valid JSON: Document nesting depth (1001) exceeds the maximum allowed"));
+        KarafDistribution.Result exists = karaf.client("admin", password, "jsorc:config-exists DEEP_GLOB");
+        assertTrue("nothing stored: " + exists, exists.out().contains("false"));
+        String added = logFrom(before);
+        assertEquals("WARN/ERROR lines logged for it", List.of(), warningsAndErrors(added));
+        assertFalse(added, added.contains("Exception caught while executing command"));
+        assertFalse(added, added.contains("\tat "));
     }
 
     @Test
@@ -135,6 +217,9 @@ public class DistributionIT {
         for (Map.Entry<String, String> glob : GLOBS.entrySet()) {
             assertEquals("config-get " + glob.getKey() + " returns the JSON text that was set (whitespace aside)",
                     glob.getValue(), stored.get(glob.getKey()).replaceAll("\\s+", ""));
+            Path file = karaf.home().resolve("etc/jsorc.glob." + glob.getKey() + ".cfg");
+            assertEquals("mode of " + file, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(file));
         }
 
         karaf.stop();
@@ -143,9 +228,12 @@ public class DistributionIT {
         assertEquals("globs after bin/stop + bin/start", stored, getAll(password));
 
         karaf.stop();
+        long beforeClean = logSize();
         karaf.start(true);
-        karaf.awaitClient("admin", password, "jsorc:service-list");
+        String cleanStartLog = awaitStripeListed(beforeClean);
         assertEquals("globs after bin/stop + bin/start clean (data/ wiped)", stored, getAll(password));
+        assertEquals("WARN/ERROR lines of the clean start, with the jar in deploy/", List.of(),
+                deployProblems(cleanStartLog));
     }
 
     /**

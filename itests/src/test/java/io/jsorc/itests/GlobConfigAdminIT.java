@@ -54,6 +54,39 @@ public class GlobConfigAdminIT extends JsorcTestSupport {
         assertTrue(file + " exists", Files.exists(file));
     }
 
+    /**
+     * Defect 2, through the real Config Admin and FileInstall: FileInstall compared a file it read at revision 1
+     * with the configuration after revision 2 was written, and wrote revision 1 back with its file name. The
+     * acknowledged revision 2 stays, in Config Admin and in the file.
+     */
+    @Test
+    public void aStaleEchoOfAnOlderRevisionNeverReplacesTheAcknowledgedOne() throws Exception {
+        globs.set("ECHO_CONFIG", "{\"v\":1}", null, TEST);
+        Configuration configuration = configAdmin.getConfiguration("jsorc.glob.ECHO_CONFIG", "?");
+        Dictionary<String, Object> revisionOne = configuration.getProperties();
+        assertEquals(2, globs.set("ECHO_CONFIG", "{\"v\":2}", null, TEST));
+        Path file = Path.of(System.getProperty("karaf.etc"), "jsorc.glob.ECHO_CONFIG.cfg");
+        revisionOne.put("felix.fileinstall.filename", file.toUri().toString());
+        configuration.update(revisionOne);
+        await("Config Admin holds revision 2 again").atMost(WAIT).until(() -> {
+            Dictionary<String, Object> now = configAdmin.getConfiguration("jsorc.glob.ECHO_CONFIG", "?").getProperties();
+            return "{\"v\":2}".equals(now.get("json")) && Long.valueOf(2).equals(now.get("jsorc.revision"));
+        });
+        await("and so does the file").atMost(WAIT).until(() -> Files.readString(file).contains("L\"2\""));
+        GlobValue value = globs.get("ECHO_CONFIG").orElseThrow();
+        assertEquals("{\"v\":2}", value.json());
+        assertEquals(2, value.revision());
+    }
+
+    /** Defect 14: glob files may hold keys and passwords; only their owner reads them. */
+    @Test
+    public void globFilesAreReadableByTheOwnerOnly() throws Exception {
+        globs.set("PRIVATE_CONFIG", "{\"password\":\"x\"}", null, TEST);
+        Path file = Path.of(System.getProperty("karaf.etc"), "jsorc.glob.PRIVATE_CONFIG.cfg");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+    }
+
     @Test
     public void anEditMadeInConfigAdminBecomesTheNextRevision() throws Exception {
         long first = globs.set("EDITED_CONFIG", "{\"color\":\"red\"}", null, TEST);

@@ -57,13 +57,17 @@ class DaemonsTest {
 
     @Test
     void daemonsAreNamedAfterTheServiceAndStopWithInterruptThenStopper() {
-        CountDownLatch forever = new CountDownLatch(1);
         AtomicBoolean interruptedBeforeStopper = new AtomicBoolean();
         AtomicReference<Thread> worker = new AtomicReference<>();
         Svc svc = new Svc();
-        svc.inPostRun = () -> worker.set(svc.spawn("worker", awaiting(forever),
-                () -> interruptedBeforeStopper.set(!worker.get().isAlive() || worker.get().isInterrupted()
-                        || worker.get().getState() == Thread.State.TERMINATED)));
+        // park() leaves the interrupt flag set (unlike await()), so the stopper sees it exactly
+        Runnable parking = () -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                java.util.concurrent.locks.LockSupport.park();
+            }
+        };
+        svc.inPostRun = () -> worker.set(svc.spawn("worker", parking,
+                () -> interruptedBeforeStopper.set(worker.get().isInterrupted() || !worker.get().isAlive())));
         InstanceControl<Hook> control = started(svc);
         assertEquals("jsorc/svc/worker", worker.get().getName());
         assertEquals(List.of("worker"), svc.getDaemons());

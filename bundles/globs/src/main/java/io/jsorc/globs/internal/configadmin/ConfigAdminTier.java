@@ -178,8 +178,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         StoredGlob wasKnown = known.put(name, glob); // before the event of our own update can arrive
         try {
             if (f != null) {
-                CfgFile.writeAtomically(f, CfgFile.encode("JsOrc config glob " + name
-                        + " - written by JsOrc; an edit here becomes a new revision", GlobConfig.toProperties(glob)));
+                CfgFile.writeAtomically(f, CfgFile.encode(header(name), GlobConfig.toProperties(glob)));
             }
             admin.getConfiguration(GlobConfig.pid(name), "?").update(GlobConfig.toDictionary(glob));
         } catch (IOException | RuntimeException e) {
@@ -287,6 +286,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             }
             StoredGlob now = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
             if (GlobConfig.sameRevision(before, now)) {
+                repairFile(before);
                 return null;
             }
             if (before != null && props.get().containsKey(GlobConfig.REVISION) && now.revision() < before.revision()) {
@@ -303,6 +303,35 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             known.put(name, edited);
             return new TierChange(name, edited);
         }
+    }
+
+    /**
+     * On the event of a configuration that holds what we wrote: makes sure the file does too. FileInstall writes a
+     * configuration carrying its file name back into the file when it is updated; a stale echo can so land in the
+     * file after our own write of the newer revision. Config Admin dispatches events in order, so by the time the
+     * event of our write is handled here, any such write-back of an earlier event is done.
+     */
+    private void repairFile(StoredGlob ours) throws IOException {
+        Path f = file(ours.name());
+        if (f == null || !Files.isRegularFile(f)) {
+            return;
+        }
+        StoredGlob there;
+        try {
+            there = GlobConfig.fromProperties(ours.name(),
+                    CfgFile.decode(Files.readString(f, StandardCharsets.ISO_8859_1)), ours.origin());
+        } catch (IOException e) {
+            there = null; // not what we write: write it again
+        }
+        if (!GlobConfig.sameRevision(ours, there)) {
+            LOG.info("Glob {}: {} did not hold revision {} as Config Admin does; the file is written again",
+                    ours.name(), f, ours.revision());
+            CfgFile.writeAtomically(f, CfgFile.encode(header(ours.name()), GlobConfig.toProperties(ours)));
+        }
+    }
+
+    private static String header(String name) {
+        return "JsOrc config glob " + name + " - written by JsOrc; an edit here becomes a new revision";
     }
 
     void deliver(TierChange change) {

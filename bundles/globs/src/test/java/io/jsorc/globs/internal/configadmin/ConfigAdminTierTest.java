@@ -187,6 +187,26 @@ class ConfigAdminTierTest {
         assertEquals(2, eventsOf("E_CONFIG").size(), "no revision 3");
     }
 
+    /**
+     * FileInstall writes a configuration carrying its file name back into the file: such a write-back of a stale
+     * echo can land after our own write of the newer revision. When the event of our write is handled, the file is
+     * checked and written again.
+     */
+    @Test
+    void aStaleWriteBackIntoTheFileIsRepairedOnTheEventOfOurWrite() throws Exception {
+        store.set("F_CONFIG", "{\"v\":1}", null, ME);
+        Path file = etc.resolve("jsorc.glob.F_CONFIG.cfg");
+        String revisionOne = Files.readString(file, StandardCharsets.ISO_8859_1);
+        store.set("F_CONFIG", "{\"v\":2}", null, ME);
+        awaitWatcherDrained();
+        Files.writeString(file, revisionOne, StandardCharsets.ISO_8859_1); // FileInstall's late write-back
+        admin.externalUpdate(GlobConfig.pid("F_CONFIG"), config("F_CONFIG")); // the event of our own write
+        awaitWatcherDrained();
+        assertEquals("{\"v\":2}", CfgFile.decode(Files.readString(file, StandardCharsets.ISO_8859_1)).get("json"));
+        assertEquals(2L, CfgFile.decode(Files.readString(file, StandardCharsets.ISO_8859_1)).get("jsorc.revision"));
+        assertEquals(2, eventsOf("F_CONFIG").size(), "nothing else changed");
+    }
+
     /** An edit that drops the revision line is an operator's edit, not a stale echo. */
     @Test
     void anEditWithoutARevisionIsAnEdit() {
