@@ -111,9 +111,13 @@ public abstract class CommonService<A> {
         return reset(hook, true);
     }
 
-    /** Marks this service FAILED: daemons stopped, app closed and null, {@link #onFailed} called. */
+    /**
+     * Marks this service FAILED: daemons stopped, app closed and null, {@link #onFailed} called. Never waits: the
+     * failure is queued as a transition and applies to the run it belongs to (a daemon's failure to the run that
+     * spawned the daemon), so a daemon failing because a reset stopped it does not fail the next run.
+     */
     protected final void failed(Throwable error) {
-        lifecycle.fail(error);
+        lifecycle.failedBySelf(error);
     }
 
     /**

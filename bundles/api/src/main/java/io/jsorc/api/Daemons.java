@@ -1,6 +1,7 @@
 package io.jsorc.api;
 
 import io.jsorc.api.runtime.InstanceRuntime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,11 +19,13 @@ import org.slf4j.Logger;
  */
 final class Daemons {
 
-    private record Daemon(String name, Thread thread, AutoCloseable stopper) {
+    private record Daemon(String name, Thread thread, AutoCloseable stopper, long run) {
     }
 
     private final Logger log;
     private final Map<String, Daemon> live = new LinkedHashMap<>();
+    /** Daemons being stopped (or left running after a stop), with the run that spawned them. */
+    private final Map<Thread, Long> stopping = new java.util.WeakHashMap<>();
     private boolean accepting;
 
     Daemons(Logger log) {
@@ -39,7 +42,7 @@ final class Daemons {
      *
      * @throws IllegalStateException when daemons are not accepted
      */
-    synchronized Thread spawn(String name, Runnable body, AutoCloseable stopper, InstanceRuntime runtime) {
+    synchronized Thread spawn(String name, Runnable body, AutoCloseable stopper, long run, InstanceRuntime runtime) {
         if (!accepting) {
             throw new IllegalStateException("Daemon " + name + " of " + runtime.serviceName()
                     + " refused: the service is not starting or running");
@@ -49,34 +52,47 @@ final class Daemons {
             return existing.thread();
         }
         Thread thread = runtime.newDaemonThread(name, body);
-        live.put(name, new Daemon(name, thread, stopper));
+        live.put(name, new Daemon(name, thread, stopper, run));
         thread.start();
         return thread;
     }
 
     /** Refuses new daemons, then stops every live one within the stop timeout. */
     void stopAll(InstanceRuntime runtime) {
-        List<Daemon> stopping;
+        List<Daemon> stopped;
         synchronized (this) {
             accepting = false;
-            stopping = new ArrayList<>(live.values());
+            stopped = new ArrayList<>(live.values());
             live.clear();
+            stopped.forEach(d -> stopping.put(d.thread(), d.run()));
         }
-        stop(stopping, runtime);
+        stop(stopped, runtime);
     }
 
     /** Stops the named daemons (all when none is named); new ones stay accepted. */
     void stop(String[] names, InstanceRuntime runtime) {
-        List<Daemon> stopping = new ArrayList<>();
+        List<Daemon> stopped = new ArrayList<>();
         synchronized (this) {
             for (String name : names.length == 0 ? new ArrayList<>(live.keySet()) : List.of(names)) {
                 Daemon daemon = live.remove(name);
                 if (daemon != null) {
-                    stopping.add(daemon);
+                    stopped.add(daemon);
+                    stopping.put(daemon.thread(), daemon.run());
                 }
             }
         }
-        stop(stopping, runtime);
+        stop(stopped, runtime);
+    }
+
+    /** The run that spawned {@code thread}, when it is one of the daemons. */
+    synchronized java.util.OptionalLong runOf(Thread thread) {
+        for (Daemon daemon : live.values()) {
+            if (daemon.thread() == thread) {
+                return java.util.OptionalLong.of(daemon.run());
+            }
+        }
+        return stopping.containsKey(thread) ? java.util.OptionalLong.of(stopping.get(thread))
+                : java.util.OptionalLong.empty();
     }
 
     synchronized List<String> names() {
@@ -90,28 +106,26 @@ final class Daemons {
         return names;
     }
 
-    /** Interrupt all, close their stoppers, then await them all up to one deadline; report the ones left. */
-    private void stop(List<Daemon> stopping, InstanceRuntime runtime) {
-        if (stopping.isEmpty()) {
+    /**
+     * Interrupt all, close their stoppers (author code: each a bounded call), then await them all; the whole stop
+     * shares one deadline, the stop timeout. The daemons left running are reported.
+     */
+    private void stop(List<Daemon> targets, InstanceRuntime runtime) {
+        if (targets.isEmpty()) {
             return;
         }
-        for (Daemon daemon : stopping) {
+        long deadline = System.nanoTime() + runtime.stopTimeout().toNanos();
+        for (Daemon daemon : targets) {
             log.info("Terminating {} ...", daemon.name());
             daemon.thread().interrupt();
         }
-        for (Daemon daemon : stopping) {
+        for (Daemon daemon : targets) {
             if (daemon.stopper() != null) {
-                try {
-                    daemon.stopper().close();
-                } catch (Exception e) {
-                    log.warn("The stopper of daemon {} of {} failed: {}", daemon.name(), runtime.serviceName(),
-                            Errors.describe(e));
-                }
+                closeStopper(daemon, runtime, left(deadline));
             }
         }
-        long deadline = System.nanoTime() + runtime.stopTimeout().toNanos();
         boolean interrupted = false;
-        for (Daemon daemon : stopping) {
+        for (Daemon daemon : targets) {
             Thread thread = daemon.thread();
             long left = deadline - System.nanoTime();
             if (thread == Thread.currentThread() || left <= 0 || interrupted) {
@@ -123,7 +137,7 @@ final class Daemons {
                 interrupted = true;
             }
         }
-        for (Daemon daemon : stopping) {
+        for (Daemon daemon : targets) {
             if (daemon.thread().isAlive() && daemon.thread() != Thread.currentThread()) {
                 runtime.abandoned("daemon " + daemon.name(), daemon.thread());
             }
@@ -131,5 +145,24 @@ final class Daemons {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void closeStopper(Daemon daemon, InstanceRuntime runtime, Duration bound) {
+        try {
+            runtime.callAuthor("stopper " + daemon.name(), bound, () -> {
+                daemon.stopper().close();
+                return null;
+            }, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("The stopper of daemon {} of {} failed: {}", daemon.name(), runtime.serviceName(),
+                    Errors.describe(e));
+        }
+    }
+
+    /** What is left of {@code deadline}, at least 100 ms (a stopper always gets a chance). */
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime()));
     }
 }

@@ -25,6 +25,8 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     private volatile InstanceRuntime runtime;
 
     private volatile ServiceState state = ServiceState.NOT_STARTED;
+    /** Which start attempt this is (1 for the first): a failure a service reports belongs to one run. */
+    private volatile long run;
     private volatile A app;
     private volatile Settings settings = Settings.INITIAL;
     private volatile boolean closed;
@@ -95,9 +97,26 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     @Override
     public void fail(Throwable error) {
         runtime().transition(() -> {
-            if (!closed) {
+            if (!closed && !state.hasFailed()) {
                 fail(error, false);
             }
+        });
+    }
+
+    /**
+     * The service reports its own failure ({@code failed(error)}): queued, never waited for, and applied only to the
+     * run it belongs to — a daemon's failure to the run that spawned it, anyone else's to the run at the time of the
+     * call. A failure of an earlier run (a daemon failing as a reset stops it) is dropped.
+     */
+    void failedBySelf(Throwable error) {
+        InstanceRuntime bound = runtime();
+        long of = daemons.runOf(Thread.currentThread()).orElse(run);
+        bound.enqueue(() -> {
+            if (closed || run != of || !(state == ServiceState.STARTED || state == ServiceState.RUNNING)) {
+                log.debug("{}: a failure of an earlier run is dropped: {}", display, Errors.describe(error));
+                return;
+            }
+            fail(error, false);
         });
     }
 
@@ -106,11 +125,12 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         runtime().transition(() -> {
             closed = true;
             stopEverything();
+            setState(ServiceState.NOT_STARTED, null);
         });
     }
 
     Thread spawnDaemon(String name, Runnable body, AutoCloseable stopper) {
-        return daemons.spawn(name, body, stopper, runtime());
+        return daemons.spawn(name, body, stopper, run, runtime());
     }
 
     void terminateDaemons(String... names) {
@@ -180,6 +200,10 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         try {
             settings = Settings.build(service, hook, runtime);
         } catch (Throwable e) {
+            if (retiring(e)) {
+                log.debug("Settings of {} not built: the service is being removed", display);
+                return;
+            }
             settings = Settings.DISABLED;
             record(e);
             log.error("Error loading settings for {}: {}", service.getClass().getName(), lastError);
@@ -198,6 +222,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         }
         long begin = System.nanoTime();
         startCount.incrementAndGet();
+        run++;
         daemons.open();
         setState(ServiceState.STARTED, null);
         try {
@@ -213,9 +238,19 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 return null;
             }, null);
         } catch (Throwable e) {
+            if (retiring(e)) {
+                log.debug("Start of {} abandoned: the service is being removed", display);
+                stopEverything(); // the close that follows sets NOT_STARTED: a removal is not a failure
+                return;
+            }
             fail(e, true);
             rethrowFatal(e);
         }
+    }
+
+    /** The call was cut short because the instance is being retired, not because the service failed. */
+    private boolean retiring(Throwable e) {
+        return e instanceof java.util.concurrent.CancellationException && runtime.isRetired();
     }
 
     private void fail(Throwable error, boolean starting) {

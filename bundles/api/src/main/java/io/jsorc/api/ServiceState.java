@@ -1,8 +1,9 @@
 package io.jsorc.api;
 
 /**
- * The four states of a service, with the codes of the original Jaseci framework.
- * A disabled service simply stays {@link #NOT_STARTED}.
+ * The states of a service, with the codes of the original Jaseci framework. A disabled service simply stays
+ * {@link #NOT_STARTED}; an instance that is removed ends in it. Later versions may add states (quarantine, for the
+ * JsOrc loop): give a {@code switch} on it a default branch.
  */
 public enum ServiceState {
     FAILED(-1),

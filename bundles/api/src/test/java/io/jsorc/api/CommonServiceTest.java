@@ -347,7 +347,7 @@ class CommonServiceTest {
     }
 
     @Test
-    void aServiceResetsAndFailsItselfWithTheSeedsVocabulary() {
+    void aServiceResetsAndFailsItselfWithTheSeedsVocabulary() throws Exception {
         Svc svc = new Svc();
         bound(svc);
         svc.start(null);
@@ -355,7 +355,8 @@ class CommonServiceTest {
         assertTrue(svc.isRunning(), "reset(hook) starts again, as the seed's default");
         assertEquals(2, svc.runs.get());
         RuntimeException why = new IllegalStateException("lost the broker");
-        svc.failed(why);
+        svc.failed(why); // queued: it never waits
+        runtime.drain();
         assertTrue(svc.hasFailed());
         assertSame(why, svc.failedWith.get());
         assertEquals(2, svc.closes.get());
@@ -405,7 +406,9 @@ class CommonServiceTest {
         control.close();
         assertTrue(control.isClosed());
         assertEquals(1, svc.closes.get());
-        assertEquals(ServiceState.RUNNING, svc.getState(), "close leaves the state as it is");
+        assertEquals(ServiceState.NOT_STARTED, svc.getState(), "a closed instance is stopped");
+        assertEquals(List.of("NOT_STARTED>STARTED", "STARTED>RUNNING", "RUNNING>NOT_STARTED"), runtime.changes,
+                "and says so to listeners");
         int calls = runtime.authorCalls.size();
         control.reset(null, true);
         control.buildSettings(null);
@@ -462,6 +465,37 @@ class CommonServiceTest {
         assertTrue(svc.isRunning());
     }
 
+    /** Review finding 8: a start cut short because the instance is being removed is not a failure. */
+    @Test
+    void aStartCutShortByRetirementIsNotAFailure() {
+        Svc svc = new Svc() {
+            @Override
+            protected AutoCloseable run(Hook hook) {
+                runtime.retired = true; // the registration leaves while run is in flight
+                throw new java.util.concurrent.CancellationException("run abandoned: the service is being removed");
+            }
+        };
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
+        assertFalse(svc.hasFailed());
+        assertNull(svc.getLastError());
+        assertTrue(runtime.changes.stream().noneMatch(c -> c.endsWith(">FAILED")), runtime.changes.toString());
+        control.close();
+        assertEquals(ServiceState.NOT_STARTED, svc.getState());
+    }
+
+    @Test
+    void anOperatorsFailOfAFailedServiceChangesNothing() {
+        Svc svc = new Svc();
+        InstanceControl<Hook> control = bound(svc);
+        control.start(null);
+        IllegalStateException first = new IllegalStateException("first");
+        control.fail(first);
+        control.fail(new IllegalStateException("second"));
+        assertSame(first, svc.failedWith.get(), "onFailed once");
+        assertEquals("java.lang.IllegalStateException: first", svc.getLastError());
+    }
+
     @Test
     void proxyServiceNeverRuns() {
         CommonService<Object> proxy = CommonService.proxy("nothing");
@@ -473,6 +507,76 @@ class CommonServiceTest {
         control.buildSettings(null);
         control.start(null);
         assertFalse(proxy.isRunning());
+    }
+
+    @Test
+    void theSelfControlMethodsReturnTheServiceForChaining() {
+        Svc svc = new Svc() {
+            CommonService<AutoCloseable> chained;
+
+            @Override
+            protected void postRun(Hook hook) {
+                if (chained == null) {
+                    chained = reset(hook, false);
+                }
+            }
+        };
+        bound(svc);
+        assertSame(svc, svc.start(null));
+        assertSame(svc, svc.reset(null, false));
+        assertSame(svc, svc.reset(null));
+    }
+
+    @Test
+    void theLastStartDurationIsTheTimeRunTook() throws Exception {
+        Svc svc = new Svc() {
+            @Override
+            protected AutoCloseable run(Hook hook) {
+                long end = System.nanoTime() + 50_000_000L; // run itself takes 50 ms: what is measured
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                return super.run(hook);
+            }
+        };
+        InstanceControl<Hook> control = bound(svc);
+        long begin = System.nanoTime();
+        control.start(null);
+        long took = System.nanoTime() - begin;
+        assertTrue(control.lastStartDuration().toMillis() >= 50, control.lastStartDuration().toString());
+        assertTrue(control.lastStartDuration().toNanos() <= took, "not longer than the whole start");
+        assertFalse(control.isClosed());
+    }
+
+    @Test
+    void aCauseChainIsWalkedAtMostTwentyDeep() {
+        RuntimeException top = new RuntimeException((String) null);
+        RuntimeException link = top;
+        for (int i = 1; i <= 20; i++) {
+            RuntimeException next = new RuntimeException(i == 20 ? "deep" : null);
+            link.initCause(next);
+            link = next;
+        }
+        assertEquals("java.lang.RuntimeException", Errors.describe(top), "the message is 21 deep: not looked at");
+        RuntimeException shallower = new RuntimeException((String) null);
+        RuntimeException chain = shallower;
+        for (int i = 1; i <= 19; i++) {
+            RuntimeException next = new RuntimeException(i == 19 ? "found" : null);
+            chain.initCause(next);
+            chain = next;
+        }
+        assertEquals("java.lang.RuntimeException: found", Errors.describe(shallower));
+        RuntimeException a = new RuntimeException((String) null);
+        RuntimeException b = new RuntimeException((String) null, a);
+        a.initCause(b);
+        assertEquals("java.lang.RuntimeException", Errors.describe(a), "a cyclic chain ends");
+        assertEquals("java.lang.IllegalStateException: wrapped", Errors.describe(
+                new IllegalStateException("  wrapped  ", new RuntimeException("inner"))), "its own message first");
+    }
+
+    @Test
+    void theApiIsInstalledOnce() {
+        assertThrows(IllegalStateException.class, () -> Binder.install(new Bindings()));
     }
 
     @Test

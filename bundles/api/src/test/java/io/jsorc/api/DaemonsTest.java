@@ -3,6 +3,7 @@ package io.jsorc.api;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,10 @@ class DaemonsTest {
 
         Thread spawn(String name, Runnable body, AutoCloseable stopper) {
             return spawnDaemon(name, body, stopper);
+        }
+
+        void selfFail(Throwable error) {
+            failed(error);
         }
 
         void terminate(String... names) {
@@ -153,6 +158,105 @@ class DaemonsTest {
         InstanceControl<Hook> control = started(svc);
         control.reset(null, false);
         assertEquals(List.of("daemon stubborn@jsorc/svc/stubborn"), runtime.abandonedThreads);
+        assertEquals(List.of(), svc.getDaemons(), "forgotten, though its thread lives on");
+        release.countDown();
+    }
+
+    /** Review finding: a stopper is author code too, bounded like the rest; a hung one cannot hold the stop. */
+    @Test
+    void aHungStopperIsAbandonedAtTheStopTimeout() {
+        CountDownLatch forever = new CountDownLatch(1);
+        Svc svc = new Svc();
+        runtime.abandon.add("stopper w");
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        svc.inPostRun = () -> worker.set(svc.spawn("w", awaiting(forever), () -> awaiting(forever).run()));
+        InstanceControl<Hook> control = started(svc);
+        control.reset(null, false);
+        assertTrue(runtime.authorCalls.contains("stopper w"), "the stopper ran as a bounded author call");
+        assertFalse(worker.get().isAlive(), "the interrupt still stopped the daemon");
+        forever.countDown();
+    }
+
+    /** Review finding 1: a daemon failing because a reset stops it does not fail the next run. */
+    @Test
+    void aFailureOfAnEarlierRunIsDropped() throws Exception {
+        Svc svc = new Svc();
+        svc.inPostRun = () -> svc.spawn("reader", () -> {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                svc.selfFail(e); // the usual pattern: the read failed, so the service did
+            }
+        }, null);
+        InstanceControl<Hook> control = started(svc);
+        control.reset(null, true); // interrupts the reader of run 1, then starts run 2
+        runtime.drain();
+        assertEquals(ServiceState.RUNNING, svc.getState(), "run 2 is not failed by run 1's daemon");
+        assertNull(svc.getLastError());
+        assertEquals(2, control.startCount());
+        svc.terminate();
+    }
+
+    /** Review finding 3: a service's failure reported from any other thread never waits for a transition. */
+    @Test
+    void aFailureReportedFromAnotherThreadIsQueuedNotWaitedFor() throws Exception {
+        Svc svc = new Svc();
+        started(svc);
+        runtime.lock.lock(); // a transition is running
+        try {
+            Thread reporter = new Thread(() -> svc.selfFail(new IllegalStateException("connection lost")));
+            reporter.start();
+            reporter.join(5_000);
+            assertFalse(reporter.isAlive(), "failed() returned while the transition ran");
+            assertEquals(ServiceState.RUNNING, svc.getState());
+        } finally {
+            runtime.lock.unlock();
+        }
+        runtime.drain();
+        assertEquals(ServiceState.FAILED, svc.getState());
+        assertEquals("java.lang.IllegalStateException: connection lost", svc.getLastError());
+    }
+
+    @Test
+    void daemonNamesAreSorted() {
+        CountDownLatch release = new CountDownLatch(1);
+        Svc svc = new Svc();
+        svc.inPostRun = () -> {
+            svc.spawn("zulu", awaiting(release), null);
+            svc.spawn("alpha", awaiting(release), null);
+        };
+        started(svc);
+        assertEquals(List.of("alpha", "zulu"), svc.getDaemons());
+        svc.terminate();
+    }
+
+    @Test
+    void anInterruptWhileAwaitingDaemonsEndsTheWaitAndIsKept() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Svc svc = new Svc();
+        runtime.stopTimeout = Duration.ofSeconds(30);
+        svc.inPostRun = () -> svc.spawn("stubborn", () -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    // ignored on purpose
+                }
+            }
+        }, null);
+        started(svc);
+        AtomicReference<Boolean> interruptKept = new AtomicReference<>();
+        Thread terminator = new Thread(() -> {
+            svc.terminate("stubborn");
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
+        terminator.start();
+        await("the terminator awaits the daemon").until(() -> terminator.getState() == Thread.State.TIMED_WAITING);
+        terminator.interrupt();
+        terminator.join(10_000);
+        assertFalse(terminator.isAlive(), "the wait ended at the interrupt, not after 30 s");
+        assertTrue(interruptKept.get());
+        assertEquals(1, runtime.abandonedThreads.size(), "the daemon is reported, not awaited further");
         release.countDown();
     }
 

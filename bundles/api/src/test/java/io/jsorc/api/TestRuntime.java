@@ -26,6 +26,14 @@ class TestRuntime implements InstanceRuntime {
     final List<String> abandonedThreads = new CopyOnWriteArrayList<>();
     final Set<String> abandon = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Duration stopTimeout = Duration.ofSeconds(2);
+    volatile boolean retired;
+    /** Queued transitions, run one after another on their own thread, under the same lock. */
+    private final java.util.concurrent.ExecutorService queue = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "test/queue");
+                t.setDaemon(true);
+                return t;
+            });
     Duration startTimeout = Duration.ofSeconds(5);
     private final String name;
 
@@ -64,9 +72,31 @@ class TestRuntime implements InstanceRuntime {
     }
 
     @Override
+    public void enqueue(Runnable work) {
+        if (lock.isHeldByCurrentThread()) {
+            work.run();
+        } else {
+            queue.execute(() -> transition(work));
+        }
+    }
+
+    /** Waits until every transition queued so far ran. */
+    void drain() throws Exception {
+        queue.submit(() -> { }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public boolean isRetired() {
+        return retired;
+    }
+
+    @Override
     public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
             throws Exception {
         authorCalls.add(what);
+        if (retired && !"closeApp".equals(what) && !what.startsWith("stopper ")) {
+            throw new java.util.concurrent.CancellationException(what + " not called: retired");
+        }
         if (!abandon.contains(what)) {
             return code.call();
         }

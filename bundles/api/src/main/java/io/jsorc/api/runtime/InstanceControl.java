@@ -20,12 +20,12 @@ public interface InstanceControl<H> {
     /** Stops daemons and app, back to NOT_STARTED, settings rebuilt from {@code hook}, then started if asked. */
     void reset(H hook, boolean start);
 
-    /** Marks the instance FAILED with {@code error}. */
+    /** Marks the instance FAILED with {@code error} (nothing when it is FAILED already or closed). */
     void fail(Throwable error);
 
     /**
-     * Stops daemons and closes the app, leaving the state as it is, as a transition. Afterwards the instance is
-     * closed: every later transition does nothing, no daemon is accepted, no author code runs again.
+     * Stops daemons and closes the app, then NOT_STARTED, as a transition. Afterwards the instance is closed: every
+     * later transition does nothing, no daemon is accepted, no author code runs again.
      */
     void close();
 

@@ -33,12 +33,23 @@ public interface InstanceRuntime {
     void transition(Runnable work);
 
     /**
+     * Queues {@code work} as a transition and returns at once (inline when called from inside a transition of this
+     * instance, or from author code a transition waits for). For notifications that must never wait, such as a
+     * service reporting its own failure from one of its threads.
+     */
+    void enqueue(Runnable work);
+
+    /** Whether the instance is being retired (its registration left, it was replaced or released). */
+    boolean isRetired();
+
+    /**
      * Calls author code on a thread of the platform with the service bundle's class loader as context class loader,
      * waiting at most {@code timeout}. Past it (or when the instance is retired meanwhile) the call is abandoned:
      * the thread is interrupted, a {@link java.util.concurrent.TimeoutException} whose stack trace is the hung
      * thread's is thrown, a result that arrives later is handed to {@code lateResult} and never published, and a
      * thread that ignores the interrupt is reported once. Author code calling transitions of its own instance runs
-     * them inline.
+     * them inline. Once the instance is retired only clean-up runs ({@code closeApp}, {@code stopper <daemon>});
+     * other calls throw {@link java.util.concurrent.CancellationException}.
      *
      * @param what a short name for logs and thread names ({@code run}, {@code closeApp}, ...)
      */

@@ -35,6 +35,7 @@ final class AuthorCall<T> implements Runnable {
     private final Consumer<? super T> lateResult;
     private final Consumer<Thread> started;
 
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread runner;
     private boolean done;
     private boolean abandoned;
@@ -68,6 +69,7 @@ final class AuthorCall<T> implements Runnable {
         ClassLoader poolLoader = thread.getContextClassLoader();
         synchronized (this) {
             if (abandoned) {
+                finished.set(true);
                 return; // given up before it began: the author's code never runs
             }
             runner = thread;
@@ -85,6 +87,7 @@ final class AuthorCall<T> implements Runnable {
             failure = e;
         }
         boolean late;
+        finished.set(true);
         synchronized (this) {
             runner = null;
             done = true;
@@ -109,6 +112,17 @@ final class AuthorCall<T> implements Runnable {
     /** Whether the author's code has returned (or never ran). */
     synchronized boolean isDone() {
         return done || (abandoned && runner == null);
+    }
+
+    /** Whether the author's code still runs, without keeping this call (and what it captured) reachable. */
+    java.util.function.BooleanSupplier stillRunning() {
+        java.util.concurrent.atomic.AtomicBoolean ended = finished;
+        return () -> !ended.get();
+    }
+
+    /** What is called ({@code run}, {@code closeApp}, ...). */
+    String what() {
+        return what;
     }
 
     /** Gives up the call now (the service is being removed); a waiting {@link #await} returns at once. */

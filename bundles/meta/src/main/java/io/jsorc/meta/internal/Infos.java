@@ -35,12 +35,18 @@ final class Infos {
         for (ServiceSource source : sources.subList(1, sources.size())) {
             fallbacks.add(source.label());
         }
+        slot.lingering.removeIf(entry -> !entry.running().getAsBoolean());
+        List<String> abandoned = new ArrayList<>();
+        slot.lingering.forEach(entry -> abandoned.add(entry.describe()));
         Instance instance = slot.background;
+        if (instance != null) {
+            instance.abandonedThreads().forEach(entry -> abandoned.add(entry.describe()));
+        }
         if (instance == null) {
             return new Info(name, ServiceState.NOT_STARTED, false, false, winner.bundle(), winner.ranking(),
                     winner.id(), List.copyOf(fallbacks), winner.configGlob(), winner.manifestGlob(), null, null, null,
                     0, 0, List.of(), null, outstanding, winner.startTimeout(), winner.stopTimeout(),
-                    automationLooksAfter, List.of());
+                    automationLooksAfter, List.copyOf(abandoned));
         }
         CommonService<?> service = instance.service();
         InstanceControl<?> control = instance.control();
@@ -50,8 +56,7 @@ final class Infos {
                 service.getLastError(), service.getLastErrorTime(), control.lastErrorDetail(), control.startCount(),
                 control.resetCount(), service.getDaemons(), control.lastStartDuration(), outstanding,
                 source.startTimeout(), source.stopTimeout(),
-                automationLooksAfter && service.getState() != ServiceState.RUNNING,
-                List.copyOf(instance.abandonedThreads()));
+                automationLooksAfter && service.getState() != ServiceState.RUNNING, List.copyOf(abandoned));
     }
 
     /** The {@code meta} row; {@code note} (or null) is shown as its last error. */

@@ -35,8 +35,15 @@ final class Instance implements InstanceRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
 
-    /** A thread of this instance that did not stop within its bound, while {@code running} says so. */
-    record Abandoned(String what, Thread thread, Instant since, BooleanSupplier running) {
+    /**
+     * A thread of this instance that did not stop within its bound, while {@code running} says so. Holds no strong
+     * reference to the thread (a thread keeps its context class loader even after it ended) nor to the author's code.
+     */
+    record Abandoned(String what, String threadName, Instant since, BooleanSupplier running) {
+
+        String describe() {
+            return threadName + ": " + what + " (since " + since + ")";
+        }
     }
 
     private final ServiceSource source;
@@ -83,21 +90,10 @@ final class Instance implements InstanceRuntime {
         return background;
     }
 
-    boolean isRetired() {
-        return retired;
-    }
-
-    /** The abandoned threads that are still alive ({@code name: what}). */
-    List<String> abandonedThreads() {
-        List<String> alive = new ArrayList<>();
-        for (Abandoned entry : abandoned) {
-            if (entry.running().getAsBoolean()) {
-                alive.add(entry.thread().getName() + ": " + entry.what() + " (since " + entry.since() + ")");
-            } else {
-                abandoned.remove(entry);
-            }
-        }
-        return alive;
+    /** The abandoned threads still running. */
+    List<Abandoned> abandonedThreads() {
+        abandoned.removeIf(entry -> !entry.running().getAsBoolean());
+        return List.copyOf(abandoned);
     }
 
     // ---------------------------------------------------------------- InstanceRuntime
@@ -124,9 +120,31 @@ final class Instance implements InstanceRuntime {
             work.run();
             return;
         }
-        Runnable onLane = () -> {
+        if (daemonThreads.contains(me)) {
+            lanes.execute(this, onLane(work)); // a daemon never waits for a transition that may be stopping it
+            return;
+        }
+        Runnable onLane = onLane(work);
+        lanes.call(this, () -> {
+            onLane.run();
+            return null;
+        }, transitionBound(), "a transition of service " + source.name());
+    }
+
+    @Override
+    public void enqueue(Runnable work) {
+        if (Thread.currentThread() == inline) {
+            work.run();
+        } else {
+            lanes.execute(this, onLane(work));
+        }
+    }
+
+    /** {@code work} as it runs on the lane: skipped once retired (but the close), with this thread inline. */
+    private Runnable onLane(Runnable work) {
+        return () -> {
             if (retired && !closing) {
-                return; // retired: only the close still runs
+                return;
             }
             Thread previous = inline;
             inline = Thread.currentThread();
@@ -136,22 +154,21 @@ final class Instance implements InstanceRuntime {
                 inline = previous;
             }
         };
-        if (daemonThreads.contains(me)) {
-            lanes.execute(this, onLane); // a daemon never waits for a transition that may be stopping it
-            return;
-        }
-        lanes.call(this, () -> {
-            onLane.run();
-            return null;
-        }, transitionBound(), "a transition of service " + source.name());
+    }
+
+    @Override
+    public boolean isRetired() {
+        return retired || source.isDeparted();
+    }
+
+    /** Clean-up still runs once retired: closing the app and the daemons' stoppers. */
+    private static boolean cleanUp(String what) {
+        return "closeApp".equals(what) || what.startsWith("stopper ");
     }
 
     @Override
     public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
             throws Exception {
-        if (retired && !"closeApp".equals(what)) {
-            throw new CancellationException(what + " of " + source.name() + " not called: the service is being removed");
-        }
         Thread waiting = inline;
         AuthorCall<T> call = new AuthorCall<>("jsorc/" + source.name() + "/" + what, what, loader, code, lateResult,
                 thread -> {
@@ -159,10 +176,16 @@ final class Instance implements InstanceRuntime {
                         inline = thread;
                     }
                 });
-        inFlight.add(call);
+        synchronized (this) { // against retire(): a call either is refused or is in flight when retire abandons
+            if (isRetired() && !cleanUp(what)) {
+                throw new CancellationException(what + " of " + source.name()
+                        + " not called: the service is being removed");
+            }
+            inFlight.add(call);
+        }
         try {
             return AuthorCall.call(executors.authors(), call, timeout,
-                    (w, thread, hung) -> abandoned(w, thread, () -> !hung.isDone()));
+                    (w, thread, hung) -> abandoned(w, thread, hung.stillRunning()));
         } finally {
             inFlight.remove(call);
             inline = waiting;
@@ -188,11 +211,15 @@ final class Instance implements InstanceRuntime {
 
     @Override
     public void abandoned(String what, Thread thread) {
-        abandoned(what, thread, thread::isAlive);
+        java.lang.ref.WeakReference<Thread> weak = new java.lang.ref.WeakReference<>(thread);
+        abandoned(what, thread, () -> {
+            Thread t = weak.get();
+            return t != null && t.isAlive();
+        });
     }
 
     void abandoned(String what, Thread thread, BooleanSupplier running) {
-        abandoned.add(new Abandoned(what, thread, Instant.now(), running));
+        abandoned.add(new Abandoned(what, thread.getName(), Instant.now(), running));
         StringBuilder stack = new StringBuilder();
         for (StackTraceElement element : thread.getStackTrace()) {
             stack.append("\n\tat ").append(element);
@@ -223,7 +250,9 @@ final class Instance implements InstanceRuntime {
         }
         retired = true;
         for (AuthorCall<?> call : inFlight) {
-            call.abandon(why); // nested calls too: the outer one must not go on with the service's code
+            if (!cleanUp(call.what())) {
+                call.abandon(why); // nested calls too: the outer one must not go on with the service's code
+            }
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         closed = done;

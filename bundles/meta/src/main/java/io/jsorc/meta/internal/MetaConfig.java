@@ -40,13 +40,14 @@ public record MetaConfig(boolean automation, int backoffInterval, String namespa
         try {
             values = globs.serviceGlob(ServiceProperties.META_CONFIG, defaults(), Origin.local("meta", "default"));
         } catch (RuntimeException e) {
-            LOG.error("Error loading META_CONFIG; using the defaults", e);
+            LOG.error("Error loading META_CONFIG ({}); using the defaults", e.getMessage());
+            LOG.debug("META_CONFIG error", e);
             values = defaults();
         }
         try {
             return from(values);
         } catch (RuntimeException e) {
-            LOG.error("META_CONFIG is invalid ({}); using the defaults", e.getMessage());
+            LOG.error("META_CONFIG is invalid ({}); using the defaults", e.getClass().getSimpleName());
             return from(defaults());
         }
     }

@@ -66,7 +66,7 @@ final class MetaExecutors {
     @SuppressWarnings("removal") // AccessController: the only way to keep callers' domains out of a new thread on 17
     private static Thread newThread(Runnable task, String name, ClassLoader loader) {
         return AccessController.doPrivileged((PrivilegedAction<Thread>) () -> {
-            Thread thread = new Thread(task, name);
+            Thread thread = new Thread(null, task, name, 0, false); // no inherited thread-locals either
             thread.setDaemon(true);
             thread.setContextClassLoader(loader);
             return thread;

@@ -366,6 +366,12 @@ public final class MetaServiceImpl implements MetaService {
         return false;
     }
 
+    /** Whether transitions of {@code service} are queued or running (for tests that await queued work). */
+    boolean transitionsPending(CommonService<?> service) {
+        Instance instance = table.instanceOf(service);
+        return instance != null && lanes.busy(instance);
+    }
+
     /** Live instances, background and disposable (for tests: retired ones must be gone). */
     int liveInstances() {
         return table.liveCount();
@@ -383,7 +389,7 @@ public final class MetaServiceImpl implements MetaService {
     }
 
     public void removeAutomationProvider(AutomationProvider provider) {
-        loops.remove(provider);
+        loops.removeIf(bound -> bound == provider);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -40,12 +40,17 @@ final class RegistrationTracker extends ServiceTracker<Object, RegistrationTrack
     /** Service names and the globs they declare: what a glob name may be. */
     static final String NAME_PATTERN = "[A-Za-z0-9_]{1,100}";
 
-    /** The source currently standing for one tracked registration. */
+    /**
+     * The source currently standing for one tracked registration (null while its properties make it invalid), and
+     * the ranking last seen on it (the source's own ranking changes later, on the name's lane).
+     */
     static final class Tracked {
         volatile ServiceSource source;
+        volatile int ranking;
 
         Tracked(ServiceSource source) {
             this.source = source;
+            this.ranking = source == null ? 0 : source.ranking();
         }
     }
 
@@ -86,28 +91,39 @@ final class RegistrationTracker extends ServiceTracker<Object, RegistrationTrack
         return new Tracked(source);
     }
 
+    /**
+     * A ranking change re-chooses the winner; any other change is a departure and a new arrival; properties that
+     * make the registration invalid are a departure until valid ones arrive again.
+     */
     @Override
     public void modifiedService(ServiceReference<Object> reference, Tracked tracked) {
         ServiceSource old = tracked.source;
         ServiceSource now = source(reference);
-        if (now != null && sameButRanking(old, now)) {
-            if (now.ranking() != old.ranking()) {
-                LOG.info("Service {} from {}: ranking {} -> {}", old.name(), old.bundle(), old.ranking(),
+        if (old != null && now != null && sameButRanking(old, now)) {
+            if (now.ranking() != tracked.ranking) {
+                LOG.info("Service {} from {}: ranking {} -> {}", old.name(), old.bundle(), tracked.ranking,
                         now.ranking());
+                tracked.ranking = now.ranking();
                 registry.rankingChanged(old, now.ranking());
             }
             return;
         }
-        registry.removed(old);
+        if (old != null) {
+            registry.removed(old);
+        }
+        tracked.source = now;
         if (now != null) {
-            tracked.source = now;
+            tracked.ranking = now.ranking();
+            LOG.info("Service {} arrived from {}", now.name(), now.label());
             registry.added(now);
         }
     }
 
     @Override
     public void removedService(ServiceReference<Object> reference, Tracked tracked) {
-        registry.removed(tracked.source);
+        if (tracked.source != null) {
+            registry.removed(tracked.source);
+        }
     }
 
     private static boolean sameButRanking(ServiceSource a, ServiceSource b) {

@@ -62,6 +62,7 @@ final class Registry {
      * takes over afterwards, without this call waiting for it.
      */
     void removed(ServiceSource source) {
+        source.depart(); // from now on no instance of it runs author code, even one still being built
         String why = "its registration left (" + source.bundle() + ")";
         for (Instance instance : table.instancesOf(source)) {
             instance.retire(why);

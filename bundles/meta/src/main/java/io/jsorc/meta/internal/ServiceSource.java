@@ -11,7 +11,8 @@ import org.osgi.framework.ServiceReference;
  * OSGi's order: in the registry {@link ServiceReference#compareTo} (highest ranking, then lowest id); in the test kit,
  * which has no registry, the same rule on its own numbers. Identity is the registration (no {@code equals}).
  *
- * <p>Thread-safety: immutable except {@link #ranking}, which only the name's lane changes (a ranking change).
+ * <p>Thread-safety: immutable except {@link #ranking}, which only the name's lane changes (a ranking change), and
+ * whether it departed, which is set once when the registration leaves.
  */
 public final class ServiceSource implements Comparable<ServiceSource> {
 
@@ -26,6 +27,7 @@ public final class ServiceSource implements Comparable<ServiceSource> {
     private final Supplier<? extends CommonService<?>> factory;
     private final Consumer<CommonService<?>> releaser;
     private final ServiceReference<?> reference;
+    private volatile boolean departed;
 
     /**
      * @param bundle    symbolic name and version of the providing bundle
@@ -72,6 +74,15 @@ public final class ServiceSource implements Comparable<ServiceSource> {
 
     void ranking(int changed) {
         ranking = changed;
+    }
+
+    /** The registration left: none of its instances may run author code any more. */
+    void depart() {
+        departed = true;
+    }
+
+    boolean isDeparted() {
+        return departed;
     }
 
     public String bundle() {

@@ -34,6 +34,8 @@ final class ServiceTable {
     static final class Slot {
         volatile List<ServiceSource> sources = List.of();
         volatile Instance background;
+        /** Threads of retired instances that were abandoned and still run (no reference to the instances). */
+        final List<Instance.Abandoned> lingering = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         ServiceSource winner() {
             List<ServiceSource> current = sources;
@@ -152,6 +154,10 @@ final class ServiceTable {
             LOG.error("The factory of service {} ({}) returned nothing", source.name(), source.label());
             return null;
         }
+        if (source.isDeparted()) {
+            source.releaser().accept(service); // its registration left while the factory ran
+            return null;
+        }
         Instance instance;
         try {
             instance = new Instance(source, service, background, executors, lanes, events);
@@ -236,6 +242,11 @@ final class ServiceTable {
             }
             if (live.remove(instance.service()) != null) {
                 handBack(instance); // once, by whoever forgot it
+                Slot slot = slots.get(instance.source().name());
+                if (slot != null) {
+                    slot.lingering.addAll(instance.abandonedThreads());
+                    slot.lingering.removeIf(entry -> !entry.running().getAsBoolean());
+                }
             }
         }
     }

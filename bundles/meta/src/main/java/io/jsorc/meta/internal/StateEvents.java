@@ -36,7 +36,7 @@ final class StateEvents {
     }
 
     void removeListener(ServiceStateListener listener) {
-        listeners.remove(listener);
+        listeners.removeIf(bound -> bound == listener); // by identity: a listener's equals is not ours to trust
     }
 
     void setEventAdmin(EventAdmin admin) {

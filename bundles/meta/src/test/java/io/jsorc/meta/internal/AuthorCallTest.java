@@ -173,10 +173,26 @@ class AuthorCallTest {
     }
 
     @Test
-    void aNullResultIsNotALateResult() throws Exception {
-        assertNull(call("closeApp", () -> null, value -> {
-            throw new AssertionError("no late result");
-        }, Duration.ofSeconds(5)));
+    void aLateNullResultIsNotHandedToTheConsumer() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Object> late = new CopyOnWriteArrayList<>();
+        AtomicReference<AuthorCall<Object>> call = new AtomicReference<>();
+        call.set(new AuthorCall<>("jsorc/svc/closeApp", "closeApp", bundleLoader, () -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    // ignored on purpose
+                }
+            }
+            return null;
+        }, late::add, null));
+        assertThrows(TimeoutException.class, () -> AuthorCall.call(pool, call.get(), Duration.ofMillis(100),
+                (w, t, c) -> { }));
+        release.countDown();
+        org.awaitility.Awaitility.await("the late call ended").until(call.get()::isDone);
+        assertEquals(List.of(), late, "a late null is nothing to close");
+        assertNull(call("closeApp", () -> null, late::add, Duration.ofSeconds(5)), "nor is an in-time null late");
     }
 
     private static void awaitIdle(Thread thread) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jsorc.api.CommonService;
@@ -244,14 +245,20 @@ class MetaServiceBoundsTest {
         AtomicReference<CommonService<?>> disposable = new AtomicReference<>();
         Thread builder = new Thread(() -> disposable.set(meta.buildService("race", false, null)));
         builder.start();
-        inFactory.await();
+        assertTrue(inFactory.await(10, TimeUnit.SECONDS));
         Thread leaver = new Thread(() -> meta.unregister(source));
         leaver.start();
+        await("the departure is queued behind the build").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
         letGo.countDown();
         builder.join(10_000);
         leaver.join(10_000);
         assertFalse(leaver.isAlive());
         assertEquals(0, meta.liveInstances(), "the disposable did not escape the departure");
+        assertTrue(disposable.get() == null || !disposable.get().isRunning());
+        if (disposable.get() != null) {
+            CommonService<?> built = disposable.get();
+            assertThrows(IllegalArgumentException.class, () -> meta.start(built, null), "it is no longer live");
+        }
     }
 
     /** Defect 8: info and service-list answer while registrations come and go (the sources are read once). */
@@ -284,4 +291,167 @@ class MetaServiceBoundsTest {
         reader.join(60_000);
         assertNull(failure.get());
     }
+
+    /** Review finding 1: a daemon failing as the refresh stops it does not fail the new run. */
+    @Test
+    void aDaemonFailingAsARefreshStopsItDoesNotFailTheNewRun() {
+        meta.register(TestServices.source("reader", 0, 5, 2, () -> new Simple("reader") {
+            @Override
+            protected void postRun(Hook hook) {
+                daemon("read", () -> {
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        selfFail(new java.io.IOException("read interrupted"));
+                    }
+                });
+            }
+        }));
+        awaitState("reader", ServiceState.RUNNING);
+        assertTrue(meta.refresh("reader"));
+        awaitState("reader", ServiceState.RUNNING);
+        CommonService<?> service = meta.getService("reader", null);
+        await("the dropped failure to have been handled").atMost(Duration.ofSeconds(5))
+                .until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.RUNNING, service.getState(), "run 2 was not failed by run 1's daemon");
+        assertNull(meta.info("reader").orElseThrow().lastError());
+    }
+
+    /** Review finding 3: an app thread failing the service while closeApp joins it does not deadlock. */
+    @Test
+    void anAppThreadFailingTheServiceWhileCloseAppJoinsItDoesNotDeadlock() {
+        meta.register(TestServices.source("client", 0, 5, 3, () -> new Simple("client") {
+            Thread io;
+
+            @Override
+            protected App run(Hook hook) throws Exception {
+                App app = super.run(hook);
+                io = new Thread(() -> {
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        selfFail(new java.io.IOException("connection closed"));
+                    }
+                }, "client-io");
+                io.start();
+                return app;
+            }
+
+            @Override
+            protected void closeApp(App app) throws Exception {
+                io.interrupt();
+                io.join();
+            }
+        }));
+        awaitState("client", ServiceState.RUNNING);
+        long begin = System.nanoTime();
+        assertTrue(meta.refresh("client"));
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        assertTrue(took < 2_000, "closeApp was not held until its 3 s bound: " + took + " ms");
+        awaitState("client", ServiceState.RUNNING);
+    }
+
+    /** Review finding 2: a stopper is bounded; one that ignores its interrupt is shown after the instance is gone. */
+    @Test
+    void aHungStopperIsAbandonedAndStillShownAfterItsInstanceWasReplaced() {
+        CountDownLatch release = new CountDownLatch(1);
+        meta.register(TestServices.source("stop", 0, 5, 1, () -> new Simple("stop") {
+            @Override
+            protected void postRun(Hook hook) {
+                spawnDaemon("w", () -> {
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, () -> {
+                    while (release.getCount() > 0) {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            // ignored on purpose
+                        }
+                    }
+                });
+            }
+        }));
+        awaitState("stop", ServiceState.RUNNING);
+        long begin = System.nanoTime();
+        assertTrue(meta.refresh("meta"));
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin) < 5, "bounded by the stop timeout");
+        List<String> abandoned = meta.info("stop").orElseThrow().abandonedThreads();
+        assertEquals(1, abandoned.size(), abandoned.toString());
+        assertTrue(abandoned.get(0).startsWith("jsorc/stop/stopper w: stopper w (since "), abandoned.get(0));
+        release.countDown();
+        await("gone once it ended").until(() -> meta.info("stop").orElseThrow().abandonedThreads().isEmpty());
+    }
+
+    /** Review finding 7: retiring while closeApp runs does not abandon it: the app is closed. */
+    @Test
+    void retiringWhileCloseAppRunsLetsItFinish() throws Exception {
+        CountDownLatch inClose = new CountDownLatch(1);
+        CountDownLatch letClose = new CountDownLatch(1);
+        List<App> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServiceSource source = TestServices.source("slowclose", 0, 5, 5, () -> new Simple("slowclose") {
+            @Override
+            protected void closeApp(App app) throws Exception {
+                inClose.countDown();
+                letClose.await();
+                closed.add(app);
+            }
+        });
+        meta.register(source);
+        awaitState("slowclose", ServiceState.RUNNING);
+        Thread refresher = new Thread(() -> meta.refresh("slowclose"));
+        refresher.start();
+        assertTrue(inClose.await(10, TimeUnit.SECONDS));
+        Thread leaver = new Thread(() -> meta.unregister(source));
+        leaver.start();
+        await("the departure waits for the close").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        letClose.countDown();
+        leaver.join(10_000);
+        refresher.join(10_000);
+        assertEquals(1, closed.size(), "the app was closed, not abandoned");
+    }
+
+    /** Review finding 6: an instance whose factory still runs when its registration leaves is never used. */
+    @Test
+    void anInstanceBuiltWhileItsRegistrationLeavesIsHandedBackUnused() throws Exception {
+        CountDownLatch inFactory = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> settingsBuilt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServiceSource source = TestServices.source("late", 0, 5, 1, () -> {
+            if (made.incrementAndGet() == 2) {
+                inFactory.countDown();
+                try {
+                    letGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new Simple("late") {
+                @Override
+                protected java.util.Map<String, Object> buildConfig(Hook hook) {
+                    settingsBuilt.add("built");
+                    return super.buildConfig(hook);
+                }
+            };
+        });
+        meta.register(source);
+        Thread rebuild = new Thread(() -> meta.refresh("meta"));
+        rebuild.start();
+        assertTrue(inFactory.await(10, TimeUnit.SECONDS));
+        Thread leaver = new Thread(() -> meta.unregister(source));
+        leaver.start();
+        await("the departure is queued behind the build").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        int before = settingsBuilt.size();
+        letGo.countDown();
+        leaver.join(15_000);
+        rebuild.join(15_000);
+        assertFalse(leaver.isAlive());
+        assertEquals(before, settingsBuilt.size(), "no author code of the departed registration ran");
+        assertEquals(0, meta.liveInstances());
+    }
+
 }

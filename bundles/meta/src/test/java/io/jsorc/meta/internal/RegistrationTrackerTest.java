@@ -77,11 +77,17 @@ class RegistrationTrackerTest {
         framework.waitForStop(10_000);
     }
 
-    ServiceRegistration<?> register(String name, int ranking, Supplier<CommonService<?>> factory) {
+    /** The properties {@link #register} gives: name, ranking, a 1 s stop timeout. */
+    static Hashtable<String, Object> properties(String name, int ranking) {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(ServiceProperties.SERVICE_NAME, name);
         properties.put(Constants.SERVICE_RANKING, ranking);
         properties.put(ServiceProperties.SERVICE_STOP_TIMEOUT, 1);
+        return properties;
+    }
+
+    ServiceRegistration<?> register(String name, int ranking, Supplier<CommonService<?>> factory) {
+        Hashtable<String, Object> properties = properties(name, ranking);
         return context.registerService(CommonService.class.getName(), new PrototypeServiceFactory<Object>() {
             @Override
             public Object getService(Bundle bundle, ServiceRegistration<Object> registration) {
@@ -135,13 +141,19 @@ class RegistrationTrackerTest {
         assertEquals("a", running("rank"));
         register("rank", 5, () -> new Simple("b"));
         await("b wins").until(() -> "b".equals(((Simple) meta.getService("rank", null)).tag));
-        Hashtable<String, Object> raised = new Hashtable<>();
-        raised.put(ServiceProperties.SERVICE_NAME, "rank");
-        raised.put(Constants.SERVICE_RANKING, 10);
-        a.setProperties(raised);
+        CommonService<?> b = meta.getService("rank", null);
+        a.setProperties(properties("rank", 3));
+        await("a's new ranking shown").until(() -> meta.info("rank").orElseThrow().fallbacks().get(0)
+                .contains("ranking=3"));
+        assertTrue(b == meta.getService("rank", null), "a ranking change of a loser replaces nothing");
+        a.setProperties(properties("rank", 10));
         await("a wins again after its ranking rose").until(() -> "a".equals(((Simple) meta.getService("rank", null)).tag));
         assertEquals(10, meta.info("rank").orElseThrow().ranking());
         assertTrue(meta.info("rank").orElseThrow().fallbacks().get(0).contains("ranking=5"));
+        CommonService<?> winner = meta.getService("rank", null);
+        a.setProperties(properties("rank", 11));
+        await("the ranking 11 shown").until(() -> meta.info("rank").orElseThrow().ranking() == 11);
+        assertTrue(winner == meta.getService("rank", null), "a ranking change is not a departure: same instance");
     }
 
     @Test
@@ -159,6 +171,18 @@ class RegistrationTrackerTest {
         running("moved");
         assertTrue(before != meta.getService("moved", null), "a new instance for the new registration properties");
         assertFalse(before.isRunning());
+    }
+
+    /** Review finding 12: properties that made a registration invalid, then valid again, bring it back. */
+    @Test
+    void aRegistrationMadeInvalidAndValidAgainComesBack() {
+        activateMeta();
+        ServiceRegistration<?> registration = register("back", 0, () -> new Simple("back"));
+        running("back");
+        registration.setProperties(properties("not valid!", 0));
+        await("gone while invalid").until(() -> !meta.serviceNames().contains("back"));
+        registration.setProperties(properties("back", 0));
+        assertEquals("back", running("back"));
     }
 
     @Test

@@ -52,6 +52,9 @@ public class ConfigSetCommand implements Action {
     @Completion(FileCompleter.class)
     String file;
 
+    /** Larger than any glob can be (a manifest is at most 8 MiB by default): such a file is not even read. */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+
     PrintStream out = System.out;
 
     @Override
@@ -66,6 +69,10 @@ public class ConfigSetCommand implements Action {
         }
         if (file != null) {
             try {
+                if (Files.size(Path.of(file)) > MAX_FILE_BYTES) {
+                    throw new IllegalArgumentException(file + " has " + Files.size(Path.of(file))
+                            + " bytes, more than any glob may hold");
+                }
                 return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new IOException(file + ": no such file", e);

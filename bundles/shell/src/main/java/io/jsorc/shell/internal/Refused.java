@@ -6,7 +6,8 @@ import org.apache.karaf.shell.support.CommandException;
 
 /**
  * Input the platform refuses (a bad name or JSON, a stale revision, a value too large, an unknown service, a file
- * that cannot be read) is the user's to fix, not the platform's failure: it becomes a Karaf
+ * that cannot be read) is the user's to fix, and a wait for a service whose code hangs ends at its bound: either
+ * becomes a Karaf
  * {@link CommandException}, which the console prints as one line ("Error executing command: ...") and logs at
  * DEBUG only, and which makes {@code bin/client} exit with 1. A failing store ({@code STORAGE}) is not refused
  * input and goes on as it is (logged as an ERROR, with its stack).
@@ -32,7 +33,10 @@ final class Refused {
                 throw e;
             }
             throw new CommandException(e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.util.concurrent.CancellationException e) {
+            throw new CommandException(e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            // a service busy past the bound of a wait (its code hangs), or shutting down: said in one line
             throw new CommandException(e.getMessage(), e);
         } catch (IOException e) {
             throw new CommandException("Cannot read " + e.getMessage(), e);

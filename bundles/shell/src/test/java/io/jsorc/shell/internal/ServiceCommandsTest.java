@@ -99,6 +99,18 @@ class ServiceCommandsTest extends ShellKit {
         }
     }
 
+    /** Review finding 22: a wait that ends at its bound is one line, not an unexpected error. */
+    @Test
+    void aServiceBusyPastTheBoundOfAWaitIsOneLine() {
+        ServiceRefreshCommand command = refresh("busy");
+        // a MetaService whose every wait ends at its bound, as when the service's code hangs
+        command.meta = (io.jsorc.api.MetaService) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.jsorc.api.MetaService.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("a transition of service busy did not finish within 125 s");
+                });
+        assertRefused(command, "a transition of service busy did not finish within 125 s");
+    }
+
     @Test
     void anUnknownServiceIsRefusedByEveryCommand() {
         assertRefused(info("nope"), "nope is not a valid service.");

@@ -54,6 +54,8 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** What this tier last wrote or saw per name: a configuration that differs was edited behind our back. */
     private final Map<String, StoredGlob> known = new ConcurrentHashMap<>();
+    /** The revision each deleted glob had: a configuration coming back at that revision or older is a stale echo. */
+    private final Map<String, Long> deleted = new ConcurrentHashMap<>();
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
     private final Watcher watcher = new Watcher(this);
 
@@ -110,7 +112,11 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         }
     }
 
-    /** Config Admin first; the file when Config Admin has nothing yet (FileInstall loads etc/ asynchronously). */
+    /**
+     * Config Admin first; the file when Config Admin has nothing yet (FileInstall loads etc/ asynchronously). A stale
+     * echo the watcher has not undone yet reads as what it replaced: our newer revision, or nothing for a glob we
+     * deleted.
+     */
     Optional<StoredGlob> read(String name) throws IOException {
         Optional<Map<String, Object>> props = configProperties(name);
         if (props.isEmpty()) {
@@ -119,7 +125,18 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
                 props = Optional.of(CfgFile.decode(Files.readString(f, StandardCharsets.ISO_8859_1)));
             }
         }
-        return props.map(p -> GlobConfig.fromProperties(name, p, externalOrigin(p)));
+        Optional<StoredGlob> found = props.map(p -> GlobConfig.fromProperties(name, p, externalOrigin(p)));
+        if (found.isPresent() && props.get().containsKey(GlobConfig.REVISION)) {
+            StoredGlob ours = known.get(name);
+            if (ours != null && found.get().revision() < ours.revision()) {
+                return Optional.of(ours);
+            }
+            Long gone = deleted.get(name);
+            if (ours == null && gone != null && found.get().revision() <= gone) {
+                return Optional.empty();
+            }
+        }
+        return found;
     }
 
     Optional<Map<String, Object>> configProperties(String name) throws IOException {
@@ -176,12 +193,16 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         Path f = file(name);
         byte[] before = f != null && Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
         StoredGlob wasKnown = known.put(name, glob); // before the event of our own update can arrive
+        Long wasDeleted = deleted.remove(name);
         try {
             if (f != null) {
                 CfgFile.writeAtomically(f, CfgFile.encode(header(name), GlobConfig.toProperties(glob)));
             }
             admin.getConfiguration(GlobConfig.pid(name), "?").update(GlobConfig.toDictionary(glob));
         } catch (IOException | RuntimeException e) {
+            if (wasDeleted != null) {
+                deleted.put(name, wasDeleted);
+            }
             restore(name, wasKnown, f, before);
             throw e;
         }
@@ -195,7 +216,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         }
         try {
             if (f != null && before != null) {
-                CfgFile.writeAtomically(f, new String(before, StandardCharsets.US_ASCII));
+                CfgFile.writeAtomically(f, before); // the bytes as they were, whoever wrote them
             } else if (f != null) {
                 Files.deleteIfExists(f);
             }
@@ -216,11 +237,18 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             for (Configuration c : found) {
                 c.delete();
             }
-            known.remove(name);
             Path f = file(name);
-            if (f != null) {
-                Files.deleteIfExists(f);
+            try {
+                if (f != null) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                // the file would bring the glob back at the next start: put Config Admin back, and refuse
+                admin.getConfiguration(GlobConfig.pid(name), "?").update(GlobConfig.toDictionary(current.get()));
+                throw e;
             }
+            known.remove(name);
+            deleted.put(name, current.get().revision());
             return true;
         }
     }
@@ -273,6 +301,18 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         synchronized (lock(name)) {
             Optional<Map<String, Object>> props = configProperties(name);
             StoredGlob before = known.get(name);
+            if (props.isPresent() && before == null && staleAfterDelete(name, props.get())) {
+                LOG.info("Glob {}: Config Admin got a deleted revision back ({}); a stale echo, deleted again", name,
+                        externalOrigin(props.get()).source());
+                for (Configuration c : listConfigs("(service.pid=" + GlobConfig.pid(name) + ")")) {
+                    c.delete();
+                }
+                Path f = file(name);
+                if (f != null) {
+                    Files.deleteIfExists(f);
+                }
+                return null;
+            }
             if (props.isEmpty()) {
                 if (before == null) {
                     return null; // our own delete, or never seen
@@ -303,6 +343,13 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             known.put(name, edited);
             return new TierChange(name, edited);
         }
+    }
+
+    /** A configuration carrying the revision of a glob this tier deleted, or an older one. */
+    private boolean staleAfterDelete(String name, Map<String, Object> props) {
+        Long gone = deleted.get(name);
+        return gone != null && props.containsKey(GlobConfig.REVISION)
+                && GlobConfig.asLong(props.get(GlobConfig.REVISION), Long.MAX_VALUE) <= gone;
     }
 
     /**

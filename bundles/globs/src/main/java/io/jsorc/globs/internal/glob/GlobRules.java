@@ -56,7 +56,7 @@ public final class GlobRules {
     public static void checkValue(String name, Object value) {
         if (mustBeObject(name) && !(value instanceof Map)) {
             throw new GlobException(Reason.INVALID_VALUE,
-                    "Value of " + name + " must be a JSON object, got: " + abbreviate(Json.write(value)));
+                    "Value of " + name + " must be a JSON object, not " + Json.typeOf(value));
         }
     }
 
@@ -66,9 +66,5 @@ public final class GlobRules {
         String have = stored == 0 ? "absent" : stored < 0 ? "changed meanwhile" : "revision " + stored;
         return new GlobException(Reason.STALE_REVISION,
                 "Stale write of " + name + ": expected " + want + " but it is " + have + "; read it again and retry");
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -60,7 +61,7 @@ public final class GlobStoreImpl implements GlobStore {
         long max_manifest_bytes() default 8 * Limits.MIB;
     }
 
-    private final Limits limits;
+    private volatile Limits limits;
     private final Tiers tiers = new Tiers();
     private final List<GlobListener> listeners = new CopyOnWriteArrayList<>();
     private volatile EventAdmin eventAdmin;
@@ -92,6 +93,13 @@ public final class GlobStoreImpl implements GlobStore {
         addTier(durable);
     }
 
+    /** New limits from {@code etc/jsorc.globs.cfg}, without restarting the store (nor MetaService, which needs it). */
+    @Modified
+    void modified(Config config) {
+        limits = new Limits(config.max_value_bytes(), config.max_manifest_bytes());
+        LOG.info("Glob limits now {} bytes, manifests {} bytes", limits.valueBytes(), limits.manifestBytes());
+    }
+
     /** Stops the event thread and every tier subscription (DS deactivate; the test kit's close). */
     @Deactivate
     public void close() {
@@ -117,7 +125,7 @@ public final class GlobStoreImpl implements GlobStore {
     }
 
     void removeListener(GlobListener listener) {
-        listeners.remove(listener);
+        listeners.removeIf(bound -> bound == listener); // by identity: a listener's equals is not ours to trust
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -146,8 +154,10 @@ public final class GlobStoreImpl implements GlobStore {
 
     /** The canonical text of a value of {@code name}, after every rule (JSON, object where required, size). */
     String canonical(String name, String json) {
+        Limits now = limits;
+        now.checkRaw(name, json);
         String text = Json.write(GlobRules.parseValue(name, json));
-        limits.check(name, text);
+        now.check(name, text);
         return text;
     }
 

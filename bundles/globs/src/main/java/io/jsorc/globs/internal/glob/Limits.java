@@ -43,6 +43,21 @@ public record Limits(long valueBytes, long manifestBytes) {
         }
     }
 
+    /**
+     * A text far longer than the limit (over 4 characters for each byte allowed: no indentation needs that) is
+     * refused before it is parsed at all.
+     *
+     * @throws GlobException TOO_LARGE
+     */
+    public void checkRaw(String name, String json) {
+        long limit = of(name);
+        if (json != null && json.length() > 4 * limit) {
+            throw new GlobException(Reason.TOO_LARGE, "Value of " + name + " is " + json.length()
+                    + " characters of JSON text, far over the limit of " + limit + " bytes (" + describe(limit)
+                    + ")");
+        }
+    }
+
     private static String describe(long bytes) {
         return bytes % MIB == 0 ? bytes / MIB + " MiB" : bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
     }

@@ -1,6 +1,8 @@
 package io.jsorc.globs.internal.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.BeanProperty;
@@ -31,7 +33,12 @@ import java.util.Map;
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Longest text parsed at all (chars): far above any glob limit, so nothing huge is even read. */
+    static final long MAX_TEXT = 64L * 1024 * 1024;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(MAX_TEXT).build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -56,8 +63,47 @@ public final class Json {
         try {
             return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(describe(e), e);
         }
+    }
+
+    /**
+     * Jackson's reason on one line, with every quoted token of 4 characters or more (a mistyped secret, say) left
+     * out, and where it is: {@code Unrecognized token '(17 characters)': was expecting ... (line 1, column 18)}.
+     */
+    static String describe(JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher quoted = QUOTED.matcher(message);
+        while (quoted.find()) {
+            quoted.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    "'(" + quoted.group(1).length() + " characters)'"));
+        }
+        quoted.appendTail(out);
+        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            out.append(" (line ").append(e.getLocation().getLineNr()).append(", column ")
+                    .append(e.getLocation().getColumnNr()).append(')');
+        }
+        return out.toString();
+    }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'([^']{4,})'");
+
+    /** The JSON type of a plain value, for messages that must not show the value. */
+    public static String typeOf(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof List) {
+            return "an array";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        return value instanceof Boolean ? "a boolean" : "a number";
     }
 
     /** Compact JSON text of a plain value. */

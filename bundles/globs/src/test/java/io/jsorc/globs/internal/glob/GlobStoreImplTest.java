@@ -234,7 +234,7 @@ class GlobStoreImplTest {
         GlobException e = assertThrows(GlobException.class, () -> store.get("B_CONFIG"));
         assertEquals(Reason.INVALID_VALUE, e.reason());
         assertEquals("Stored value of B_CONFIG (revision 3, from operator@file/n1) is invalid: Value of B_CONFIG "
-                + "must be a JSON object, got: [1]. Write a valid value (jsorc:config-set) to replace it",
+                + "must be a JSON object, not an array. Write a valid value (jsorc:config-set) to replace it",
                 e.getMessage());
         assertTrue(store.exists("B_CONFIG"));
         assertTrue(store.list().contains("B_CONFIG"));
