@@ -108,7 +108,8 @@ final class Daemons {
 
     /**
      * Interrupt all, close their stoppers (author code: each a bounded call), then await them all; the whole stop
-     * shares one deadline, the stop timeout. The daemons left running are reported.
+     * shares one deadline, the stop timeout. A stopper is called only while time is left (a hung one eats the rest:
+     * the stoppers after it are not called, and say so). The daemons left running are reported.
      */
     private void stop(List<Daemon> targets, InstanceRuntime runtime) {
         if (targets.isEmpty()) {
@@ -120,9 +121,16 @@ final class Daemons {
             daemon.thread().interrupt();
         }
         for (Daemon daemon : targets) {
-            if (daemon.stopper() != null) {
-                closeStopper(daemon, runtime, left(deadline));
+            if (daemon.stopper() == null) {
+                continue;
             }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                log.warn("The stopper of daemon {} of {} was not called: the stop timeout ({} ms) was spent",
+                        daemon.name(), runtime.serviceName(), runtime.stopTimeout().toMillis());
+                continue;
+            }
+            closeStopper(daemon, runtime, Duration.ofNanos(left));
         }
         boolean interrupted = false;
         for (Daemon daemon : targets) {
@@ -159,10 +167,5 @@ final class Daemons {
             log.warn("The stopper of daemon {} of {} failed: {}", daemon.name(), runtime.serviceName(),
                     Errors.describe(e));
         }
-    }
-
-    /** What is left of {@code deadline}, at least 100 ms (a stopper always gets a chance). */
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime()));
     }
 }

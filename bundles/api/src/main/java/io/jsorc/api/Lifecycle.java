@@ -213,8 +213,8 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     }
 
     private void doStart(Hook hook) {
-        if (closed || !settings.enabled() || !(state.isReady() && app == null)) {
-            if (state.hasFailed() && !closed) {
+        if (closed || runtime.isRetired() || !settings.enabled() || !(state.isReady() && app == null)) {
+            if (state.hasFailed() && !closed && !runtime.isRetired()) {
                 log.info("{} has FAILED and is not started again; refresh it (service_refresh {}) to retry",
                         display, runtime.serviceName());
             }
@@ -229,6 +229,12 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
             A built = runtime.callAuthor("run", runtime.startTimeout(), () -> service.run(hook), this::closeLate);
             if (built == null) {
                 throw new IllegalStateException("run returned no app");
+            }
+            if (state != ServiceState.STARTED) {
+                // run failed its own service (applied inline) before it returned: that run is over, its app closed
+                app = built;
+                stopEverything();
+                return;
             }
             app = built;
             lastStartDuration = Duration.ofNanos(System.nanoTime() - begin);

@@ -17,7 +17,9 @@ import org.osgi.framework.ServiceRegistration;
  * MetaService starts no service named in {@code META_CONFIG.keep_alive} itself: the JsOrc loop does.
  *
  * <p>Thread-safety: every method is thread-safe and every wait is bounded. Transitions of one service instance are
- * serialized; no foreign callback (service code, listener) is called while a MetaService lock is held.
+ * serialized; no foreign callback (service code, listener) is called while a MetaService lock is held. A call that
+ * would wait for a service's transitions past their bound (its code hangs) gives up with a
+ * {@link java.util.concurrent.CancellationException} whose message names the service and the bound.
  */
 @ProviderType
 public interface MetaService {

@@ -484,6 +484,18 @@ class CommonServiceTest {
         assertEquals(ServiceState.NOT_STARTED, svc.getState());
     }
 
+    /** Review 2, finding 8: an instance being removed is not started: no STARTED, no run. */
+    @Test
+    void aRetiringInstanceIsNotStarted() {
+        Svc svc = new Svc();
+        InstanceControl<Hook> control = bound(svc);
+        runtime.retired = true;
+        control.start(null);
+        assertEquals(0, svc.runs.get());
+        assertEquals(List.of(), runtime.changes, "no state change announced");
+        assertEquals(ServiceState.NOT_STARTED, svc.getState());
+    }
+
     @Test
     void anOperatorsFailOfAFailedServiceChangesNothing() {
         Svc svc = new Svc();

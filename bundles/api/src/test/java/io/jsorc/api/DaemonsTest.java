@@ -177,6 +177,31 @@ class DaemonsTest {
         forever.countDown();
     }
 
+    /**
+     * Review 2, finding 4: the stoppers share the stop deadline; once a hung one has used it up, the others are not
+     * called (they used to get 100 ms and a grace each, past the bound of the whole stop).
+     */
+    @Test
+    void aHungStopperUsesUpTheDeadlineAndTheRestAreNotCalled() {
+        CountDownLatch forever = new CountDownLatch(1);
+        Svc svc = new Svc();
+        runtime.stopTimeout = Duration.ofMillis(300);
+        for (String name : List.of("a", "b", "c")) {
+            runtime.abandon.add("stopper " + name);
+            runtime.useWholeTimeout.add("stopper " + name);
+        }
+        svc.inPostRun = () -> {
+            for (String name : List.of("a", "b", "c")) {
+                svc.spawn(name, awaiting(forever), () -> awaiting(forever).run());
+            }
+        };
+        InstanceControl<Hook> control = started(svc);
+        control.reset(null, false);
+        assertEquals(1, runtime.authorCalls.stream().filter(c -> c.startsWith("stopper ")).count(),
+                "only the first stopper was called: " + runtime.authorCalls);
+        forever.countDown();
+    }
+
     /** Review finding 1: a daemon failing because a reset stops it does not fail the next run. */
     @Test
     void aFailureOfAnEarlierRunIsDropped() throws Exception {

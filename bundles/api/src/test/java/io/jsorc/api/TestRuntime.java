@@ -25,6 +25,8 @@ class TestRuntime implements InstanceRuntime {
     final List<String> authorCalls = new CopyOnWriteArrayList<>();
     final List<String> abandonedThreads = new CopyOnWriteArrayList<>();
     final Set<String> abandon = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Calls named here are abandoned only once their whole timeout has passed, as a real hung call is. */
+    final Set<String> useWholeTimeout = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Duration stopTimeout = Duration.ofSeconds(2);
     volatile boolean retired;
     /** Queued transitions, run one after another on their own thread, under the same lock. */
@@ -111,6 +113,9 @@ class TestRuntime implements InstanceRuntime {
             }
         }, "test/" + what);
         late.start();
+        if (useWholeTimeout.contains(what)) {
+            late.join(Math.max(1, timeout.toMillis()));
+        }
         throw new TimeoutException(what + " did not finish within " + timeout.toSeconds() + " s");
     }
 

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * instance abandons the author call in flight, turns every later transition into nothing but the close, and closes
  * it within the stop bounds.
  *
- * <p>Thread-safety: thread-safe. {@code inline} is the one thread allowed to run this instance's transitions inline:
- * the lane thread running a transition, or the author thread that transition waits for (so author code calling its
- * own {@code reset} does not wait for itself).
+ * <p>Thread-safety: thread-safe. {@code inline} holds the one thread allowed to run this instance's transitions
+ * inline: the lane thread running a transition, or the author thread that transition waits for (so author code calling
+ * its own {@code reset} does not wait for itself). Only the holder hands it down to an author call and takes it back;
+ * an author thread its caller stopped waiting for is cut off, with every thread it handed it to.
  */
 final class Instance implements InstanceRuntime {
 
@@ -46,6 +47,28 @@ final class Instance implements InstanceRuntime {
         }
     }
 
+    /** A thread holding the right to run transitions inline, handed to it by {@code parent} (null: a lane thread). */
+    private static final class Holder {
+        final Thread thread;
+        final Holder parent;
+        volatile boolean cut;
+
+        Holder(Thread thread, Holder parent) {
+            this.thread = thread;
+            this.parent = parent;
+        }
+
+        /** Whether this holder or one it descends from was cut off. */
+        boolean isCut() {
+            for (Holder h = this; h != null; h = h.parent) {
+                if (h.cut) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private final ServiceSource source;
     private final CommonService<?> service;
     private final ClassLoader loader;
@@ -56,7 +79,8 @@ final class Instance implements InstanceRuntime {
     private final InstanceControl<Hook> control;
     private final Set<Thread> daemonThreads = ConcurrentHashMap.newKeySet();
     private final List<Abandoned> abandoned = new CopyOnWriteArrayList<>();
-    private volatile Thread inline;
+    private final Object inlineLock = new Object();
+    private volatile Holder inline;
     private final List<AuthorCall<?>> inFlight = new CopyOnWriteArrayList<>();
     private volatile boolean retired;
     private volatile boolean closing;
@@ -113,10 +137,38 @@ final class Instance implements InstanceRuntime {
         return source.stopTimeout();
     }
 
+    /** The thread that may run transitions inline now, or null. */
+    Thread inlineThread() {
+        Holder h = inline;
+        return h == null || h.isCut() ? null : h.thread;
+    }
+
+    /** The holder {@code thread} is, when it may run transitions inline now; else null. */
+    private Holder inlineHolder(Thread thread) {
+        Holder h = inline;
+        return h != null && h.thread == thread && !h.isCut() ? h : null;
+    }
+
+    /** Runs {@code work} with the current thread as the (lane's) inline holder, then puts back what was there. */
+    private void asLaneHolder(Runnable work) {
+        Holder previous;
+        synchronized (inlineLock) {
+            previous = inline;
+            inline = new Holder(Thread.currentThread(), null);
+        }
+        try {
+            work.run();
+        } finally {
+            synchronized (inlineLock) {
+                inline = previous;
+            }
+        }
+    }
+
     @Override
     public void transition(Runnable work) {
         Thread me = Thread.currentThread();
-        if (me == inline) {
+        if (inlineHolder(me) != null) {
             work.run();
             return;
         }
@@ -133,7 +185,7 @@ final class Instance implements InstanceRuntime {
 
     @Override
     public void enqueue(Runnable work) {
-        if (Thread.currentThread() == inline) {
+        if (inlineHolder(Thread.currentThread()) != null) {
             work.run();
         } else {
             lanes.execute(this, onLane(work));
@@ -146,13 +198,7 @@ final class Instance implements InstanceRuntime {
             if (retired && !closing) {
                 return;
             }
-            Thread previous = inline;
-            inline = Thread.currentThread();
-            try {
-                work.run();
-            } finally {
-                inline = previous;
-            }
+            asLaneHolder(work);
         };
     }
 
@@ -169,11 +215,15 @@ final class Instance implements InstanceRuntime {
     @Override
     public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
             throws Exception {
-        Thread waiting = inline;
+        Holder mine = inlineHolder(Thread.currentThread()); // null: not ours to hand down (a daemon, say)
+        Holder[] handed = new Holder[1];
         AuthorCall<T> call = new AuthorCall<>("jsorc/" + source.name() + "/" + what, what, loader, code, lateResult,
-                thread -> {
-                    if (inline == waiting) {
-                        inline = thread;
+                mine == null ? null : thread -> {
+                    synchronized (inlineLock) {
+                        if (inline == mine && !mine.isCut() && handed[0] == null) {
+                            handed[0] = new Holder(thread, mine);
+                            inline = handed[0];
+                        }
                     }
                 });
         synchronized (this) { // against retire(): a call either is refused or is in flight when retire abandons
@@ -188,7 +238,17 @@ final class Instance implements InstanceRuntime {
                     (w, thread, hung) -> abandoned(w, thread, hung.stillRunning()));
         } finally {
             inFlight.remove(call);
-            inline = waiting;
+            if (mine != null) {
+                synchronized (inlineLock) {
+                    if (!call.isDone()) {
+                        handed[0] = handed[0] == null ? new Holder(null, mine) : handed[0];
+                        handed[0].cut = true; // abandoned, still running: it and whoever it handed to are cut off
+                    }
+                    if (!mine.isCut()) {
+                        inline = mine;
+                    }
+                }
+            }
         }
     }
 
@@ -258,14 +318,11 @@ final class Instance implements InstanceRuntime {
         closed = done;
         lanes.execute(this, () -> {
             closing = true;
-            Thread previous = inline;
-            inline = Thread.currentThread();
             try {
-                control.close();
+                asLaneHolder(control::close);
             } catch (RuntimeException e) {
                 LOG.warn("Closing an instance of service {} failed", source.name(), e);
             } finally {
-                inline = previous;
                 done.complete(null);
             }
         });

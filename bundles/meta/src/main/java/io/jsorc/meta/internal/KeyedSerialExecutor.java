@@ -31,8 +31,8 @@ final class KeyedSerialExecutor {
     /** The keys whose queue the current thread is draining. */
     private static final ThreadLocal<Set<Object>> DRAINING = ThreadLocal.withInitial(HashSet::new);
 
-    /** A wait for a lane that ran past its bound. */
-    static final class LaneTimeoutException extends IllegalStateException {
+    /** A wait for a lane that ran past its bound: the caller gave up waiting (the work itself goes on). */
+    static final class LaneTimeoutException extends java.util.concurrent.CancellationException {
         private static final long serialVersionUID = 1L;
 
         LaneTimeoutException(String message) {

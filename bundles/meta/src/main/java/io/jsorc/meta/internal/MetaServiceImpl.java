@@ -372,6 +372,12 @@ public final class MetaServiceImpl implements MetaService {
         return instance != null && lanes.busy(instance);
     }
 
+    /** The thread allowed to run transitions of {@code service} inline now, or null (for tests). */
+    Thread inlineThread(CommonService<?> service) {
+        Instance instance = table.instanceOf(service);
+        return instance == null ? null : instance.inlineThread();
+    }
+
     /** Live instances, background and disposable (for tests: retired ones must be gone). */
     int liveInstances() {
         return table.liveCount();

@@ -84,7 +84,7 @@ final class Registry {
                 return null;
             });
             LOG.info("Service {} left ({})", source.name(), source.label());
-        } catch (KeyedSerialExecutor.LaneTimeoutException | CancellationException e) {
+        } catch (CancellationException e) { // a lane timeout too
             LOG.error("Service {} ({}) did not finish leaving: {}", source.name(), source.label(), e.getMessage());
         }
     }

@@ -155,8 +155,9 @@ final class ServiceTable {
             return null;
         }
         if (source.isDeparted()) {
-            source.releaser().accept(service); // its registration left while the factory ran
-            return null;
+            release(source, service, (what, thread, running) -> LOG.warn("Service {} ({}): handing back an unused "
+                    + "instance hangs on thread {} and was abandoned", source.name(), source.bundle(), thread.getName()));
+            return null; // its registration left while the factory ran
         }
         Instance instance;
         try {
@@ -252,16 +253,29 @@ final class ServiceTable {
     }
 
     private void handBack(Instance instance) {
-        ServiceSource source = instance.source();
+        release(instance.source(), instance.service(),
+                (what, thread, running) -> instance.abandoned(what, thread, running));
+    }
+
+    /** Where a release that ignored its interrupt is reported; {@code running} holds nothing of the call. */
+    private interface Hung {
+        void report(String what, Thread thread, java.util.function.BooleanSupplier running);
+    }
+
+    /**
+     * Hands {@code service} back to its registration (ungetService: the author's {@code @Deactivate} may run), as a
+     * bounded call: a hung one never holds the name's lane.
+     */
+    private void release(ServiceSource source, CommonService<?> service, Hung hung) {
         try {
             AuthorCall.call(executors.authors(),
                     new AuthorCall<Void>("jsorc/" + source.name() + "/release", "release", null, () -> {
-                        source.releaser().accept(instance.service());
+                        source.releaser().accept(service);
                         return null;
                     }, null, null),
-                    source.stopTimeout(), (what, thread, call) -> instance.abandoned(what, thread, () -> !call.isDone()));
+                    source.stopTimeout(), (what, thread, call) -> hung.report(what, thread, call.stillRunning()));
         } catch (Exception e) {
-            LOG.debug("Handing back {} failed: {}", instance, e.toString());
+            LOG.debug("Handing back an instance of service {} failed: {}", source.name(), e.toString());
         }
     }
 }

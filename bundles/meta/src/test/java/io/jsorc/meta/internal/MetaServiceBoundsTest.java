@@ -386,6 +386,48 @@ class MetaServiceBoundsTest {
         await("gone once it ended").until(() -> meta.info("stop").orElseThrow().abandonedThreads().isEmpty());
     }
 
+    /**
+     * Review 2, finding 3: a daemon stopping another daemon (its stopper is an author call) while postRun holds the
+     * inline right neither takes that right nor puts a stale holder back afterwards.
+     */
+    @Test
+    void aDaemonStoppingAnotherNeverBecomesOrLeavesTheInlineHolder() {
+        CountDownLatch stopperEntered = new CountDownLatch(1);
+        CountDownLatch letStopperEnd = new CountDownLatch(1);
+        AtomicReference<Thread> inlineWhileStopping = new AtomicReference<>();
+        AtomicReference<Thread> postRunThread = new AtomicReference<>();
+        meta.register(TestServices.source("ctl", 0, 5, 5, () -> new Simple("ctl") {
+            @Override
+            protected void postRun(Hook hook) {
+                postRunThread.set(Thread.currentThread());
+                spawnDaemon("w", () -> {
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, () -> {
+                    stopperEntered.countDown();
+                    letStopperEnd.await(10, TimeUnit.SECONDS);
+                });
+                daemon("ctl", () -> terminateDaemon("w"));
+                try {
+                    assertTrue(stopperEntered.await(10, TimeUnit.SECONDS), "the stopper of w was called");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                inlineWhileStopping.set(meta.inlineThread(this));
+            }
+        }));
+        awaitState("ctl", ServiceState.RUNNING);
+        assertEquals(postRunThread.get(), inlineWhileStopping.get(), "postRun kept the right while the stopper ran");
+        CommonService<?> service = meta.getService("ctl", null);
+        assertNull(meta.inlineThread(service), "the transition is over");
+        letStopperEnd.countDown();
+        await("the ctl daemon ended").until(() -> !threadAlive("jsorc/ctl/ctl"));
+        assertNull(meta.inlineThread(service), "nobody holds the inline right after the stopper returned");
+    }
+
     /** Review finding 7: retiring while closeApp runs does not abandon it: the app is closed. */
     @Test
     void retiringWhileCloseAppRunsLetsItFinish() throws Exception {
@@ -454,4 +496,72 @@ class MetaServiceBoundsTest {
         assertEquals(0, meta.liveInstances());
     }
 
+    /**
+     * Review 2, finding 5: handing back an instance built while its registration left (ungetService, so the author's
+     * {@code @Deactivate}) is bounded: a hung one does not hold the name's lane, a new registration of it runs.
+     */
+    @Test
+    void aHungHandBackOfAnUnusedInstanceDoesNotHoldTheName() throws Exception {
+        CountDownLatch inFactory = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        CountDownLatch releaseHangs = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        ServiceSource source = new ServiceSource("unget", 9_001, 0, "test.bundle.unget", "UNGET_CONFIG", null,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), () -> {
+                    if (made.incrementAndGet() == 2) {
+                        inFactory.countDown();
+                        try {
+                            letGo.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return new Simple("unget");
+                }, instance -> {
+                    try {
+                        releaseHangs.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // a @Deactivate that stops on interrupt
+                    }
+                }, null);
+        meta.register(source);
+        awaitState("unget", ServiceState.RUNNING);
+        Thread rebuild = new Thread(() -> meta.refresh("meta"));
+        rebuild.start();
+        assertTrue(inFactory.await(10, TimeUnit.SECONDS));
+        Thread leaver = new Thread(() -> meta.unregister(source));
+        leaver.start();
+        await("the departure is queued behind the build").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        letGo.countDown();
+        meta.register(TestServices.source("unget", 0, 5, 1, () -> new Simple("unget again")));
+        awaitState("unget", ServiceState.RUNNING);
+        assertEquals("unget again", ((App) meta.getService("unget", null).getApp()).owner);
+        releaseHangs.countDown();
+        leaver.join(15_000);
+        rebuild.join(15_000);
+        assertFalse(leaver.isAlive());
+    }
+
+    /** Review 2, finding 9: a run that fails its own service and then returns an app leaves it FAILED, the app closed. */
+    @Test
+    void aRunThatFailsItsOwnServiceEndsFailedWithItsAppClosed() {
+        AtomicReference<App> built = new AtomicReference<>();
+        meta.register(TestServices.source("selfish", 0, 5, 5, () -> new Simple("selfish") {
+            @Override
+            protected App run(Hook hook) throws Exception {
+                App app = super.run(hook);
+                built.set(app);
+                selfFail(new IllegalStateException("gave up"));
+                return app;
+            }
+        }));
+        awaitState("selfish", ServiceState.FAILED);
+        CommonService<?> service = meta.getService("selfish", null);
+        await("the start transition is over").atMost(Duration.ofSeconds(5))
+                .until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.FAILED, service.getState());
+        assertNull(service.getApp());
+        assertTrue(built.get().closed, "the app run returned was closed");
+        assertEquals("java.lang.IllegalStateException: gave up", meta.info("selfish").orElseThrow().lastError());
+    }
 }

@@ -34,9 +34,7 @@ final class Refused {
             }
             throw new CommandException(e.getMessage(), e);
         } catch (IllegalArgumentException | java.util.concurrent.CancellationException e) {
-            throw new CommandException(e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            // a service busy past the bound of a wait (its code hangs), or shutting down: said in one line
+            // refused input, or a wait for a service whose code hangs given up at its bound (MetaService's contract)
             throw new CommandException(e.getMessage(), e);
         } catch (IOException e) {
             throw new CommandException("Cannot read " + e.getMessage(), e);

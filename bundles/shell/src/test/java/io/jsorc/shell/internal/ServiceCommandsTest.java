@@ -2,6 +2,7 @@ package io.jsorc.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jsorc.api.ServiceState;
 import java.util.List;
@@ -106,9 +107,21 @@ class ServiceCommandsTest extends ShellKit {
         // a MetaService whose every wait ends at its bound, as when the service's code hangs
         command.meta = (io.jsorc.api.MetaService) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {io.jsorc.api.MetaService.class}, (proxy, method, args) -> {
-                    throw new IllegalStateException("a transition of service busy did not finish within 125 s");
+                    throw new java.util.concurrent.CancellationException(
+                            "a transition of service busy did not finish within 125 s");
                 });
         assertRefused(command, "a transition of service busy did not finish within 125 s");
+    }
+
+    /** Review 2, finding 11: a platform bug is not passed off as refused input: it goes on as it is. */
+    @Test
+    void aPlatformErrorIsNotTakenForRefusedInput() {
+        ServiceRefreshCommand command = refresh("buggy");
+        command.meta = (io.jsorc.api.MetaService) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.jsorc.api.MetaService.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("a bug");
+                });
+        assertEquals("a bug", assertThrows(IllegalStateException.class, command::execute).getMessage());
     }
 
     @Test

@@ -92,7 +92,7 @@ final class ExternalChanges {
         Optional<StoredGlob> previous = tiers.lastGood(name);
         StoredGlob edited = change.glob();
         if (edited == null) {
-            tiers.removeBelow(tier, name);
+            tiers.removeBelow(tier, name, previous.map(StoredGlob::revision).orElse(0L));
             if (previous.isEmpty()) {
                 return null;
             }

@@ -89,14 +89,30 @@ public final class GlobStoreImpl implements GlobStore {
     @Activate
     public GlobStoreImpl(Config config,
             @Reference(target = "(" + GlobTier.TIER_NAME + "=configadmin)") GlobTier durable) {
-        this(new Limits(config.max_value_bytes(), config.max_manifest_bytes()));
+        this(limitsFrom(config, Limits.DEFAULT));
         addTier(durable);
+    }
+
+    /**
+     * The limits {@code config} asks for; {@code fallback} when they are not positive, refused on one line (an
+     * operator's typo must neither stop the store nor be logged as its failure).
+     */
+    static Limits limitsFrom(Config config, Limits fallback) {
+        long value = config.max_value_bytes();
+        long manifest = config.max_manifest_bytes();
+        if (value < 1 || manifest < 1) {
+            LOG.warn("Refusing glob limits max.value.bytes={}, max.manifest.bytes={} in {}: both must be positive; "
+                    + "keeping {} and {} bytes", value, manifest, PID, fallback.valueBytes(),
+                    fallback.manifestBytes());
+            return fallback;
+        }
+        return new Limits(value, manifest);
     }
 
     /** New limits from {@code etc/jsorc.globs.cfg}, without restarting the store (nor MetaService, which needs it). */
     @Modified
     void modified(Config config) {
-        limits = new Limits(config.max_value_bytes(), config.max_manifest_bytes());
+        limits = limitsFrom(config, limits);
         LOG.info("Glob limits now {} bytes, manifests {} bytes", limits.valueBytes(), limits.manifestBytes());
     }
 

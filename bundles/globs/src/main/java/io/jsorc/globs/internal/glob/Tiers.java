@@ -46,6 +46,12 @@ final class Tiers implements AutoCloseable {
     private final Map<String, StoredGlob> lastGood = new ConcurrentHashMap<>();
     private final Map<GlobTier, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /**
+     * The revision each glob deleted here had, until it is written again: a re-created glob continues from it, so
+     * no revision number of a name is used twice and a stale echo from before the delete (FileInstall writing an old
+     * read back) is recognised by its revision, as any other stale echo.
+     */
+    private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
     private volatile List<GlobTier> durable = List.of();
     private volatile Adopter adopter = (truth, found) -> found;
 
@@ -155,7 +161,8 @@ final class Tiers implements AutoCloseable {
     /**
      * Compare-and-set on the truth, then the lower tiers and the cache.
      *
-     * @param next the glob to store, given the current revision (0 when absent)
+     * @param next the glob to store, given the revision it follows: the current one; when absent, the one it had
+     *        when it was deleted here, or 0
      */
     Written write(String name, Long expected, LongFunction<StoredGlob> next) {
         return locked(name, () -> {
@@ -165,12 +172,13 @@ final class Tiers implements AutoCloseable {
             if (expected != null && expected != currentRev) {
                 throw GlobRules.stale(name, expected, currentRev);
             }
-            StoredGlob glob = next.apply(currentRev);
+            StoredGlob glob = next.apply(current.isPresent() ? currentRev : deletedAt.getOrDefault(name, 0L));
             boolean stored = call(() -> current.isEmpty() ? truth.putIfAbsent(glob)
                     : truth.compareAndSet(name, currentRev, glob), "write " + name);
             if (!stored) {
                 throw GlobRules.stale(name, expected == null ? currentRev : expected, -1);
             }
+            deletedAt.remove(name);
             copyDown(truth, name, glob);
             return new Written(currentRev, glob);
         });
@@ -192,7 +200,7 @@ final class Tiers implements AutoCloseable {
             if (!call(() -> truth.delete(name, currentRev), "delete " + name)) {
                 throw GlobRules.stale(name, currentRev, -1);
             }
-            removeBelow(truth, name);
+            removeBelow(truth, name, currentRev);
             return currentRev;
         });
     }
@@ -219,8 +227,14 @@ final class Tiers implements AutoCloseable {
         remember(glob);
     }
 
-    /** The glob was deleted in the truth: gone from every lower tier, the cache and the last good copies. */
-    void removeBelow(GlobTier truth, String name) {
+    /**
+     * The glob was deleted in the truth: gone from every lower tier, the cache and the last good copies; a later write
+     * of the name continues from {@code revision} (when known, else 0).
+     */
+    void removeBelow(GlobTier truth, String name, long revision) {
+        if (revision > 0) {
+            deletedAt.merge(name, revision, Math::max);
+        }
         for (GlobTier tier : durable) {
             if (tier != truth) {
                 evict(tier, name, -1);

@@ -51,7 +51,8 @@ public final class Json {
     /**
      * Parses JSON text of any type.
      *
-     * @throws IllegalArgumentException with Jackson's short message when the text is not one JSON value
+     * @throws IllegalArgumentException with Jackson's short message when the text is not one JSON value; without
+     *         Jackson's exception as its cause, whose message quotes the text (a mistyped secret, say)
      */
     public static Object parse(String text) {
         if (text == null) {
@@ -63,7 +64,7 @@ public final class Json {
         try {
             return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(describe(e), e);
+            throw new IllegalArgumentException(describe(e));
         }
     }
 

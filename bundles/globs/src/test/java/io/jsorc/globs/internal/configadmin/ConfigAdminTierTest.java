@@ -188,6 +188,29 @@ class ConfigAdminTierTest {
     }
 
     /**
+     * Review 2, finding 2: FileInstall read the file at revision 2; the glob was deleted and written again; then
+     * FileInstall wrote its old read back. A re-created glob continues from the deleted revision (3, not 1), so the
+     * echo is older than the acknowledged write and undone, as any stale echo.
+     */
+    @Test
+    void aStaleEchoFromBeforeADeleteNeverReplacesTheGlobWrittenAfterIt() throws Exception {
+        store.set("D_CONFIG", "{\"v\":1}", null, ME);
+        store.set("D_CONFIG", "{\"v\":2}", null, ME);
+        Map<String, Object> revisionTwo = config("D_CONFIG");
+        assertEquals(2, store.delete("D_CONFIG", null, ME));
+        assertEquals(3, store.set("D_CONFIG", "{\"v\":\"new\"}", GlobStore.ABSENT, ME), "continues from 2");
+        revisionTwo.put(GlobConfig.FILEINSTALL_FILENAME, etc.resolve("jsorc.glob.D_CONFIG.cfg").toUri().toString());
+        admin.externalUpdate(GlobConfig.pid("D_CONFIG"), revisionTwo);
+        awaitWatcherDrained();
+        assertEquals("{\"v\":\"new\"}", store.get("D_CONFIG").orElseThrow().json());
+        assertEquals(3, store.get("D_CONFIG").orElseThrow().revision());
+        assertEquals("{\"v\":\"new\"}", config("D_CONFIG").get("json"), "Config Admin holds revision 3 again");
+        await().untilAsserted(() -> assertEquals(4, eventsOf("D_CONFIG").size())); // 1, 2, deleted, 3
+        assertEquals(List.of(0L, 1L, 2L, 0L), eventsOf("D_CONFIG").stream().map(GlobEvent::oldRevision).toList());
+        assertEquals(List.of(1L, 2L, 0L, 3L), eventsOf("D_CONFIG").stream().map(GlobEvent::newRevision).toList());
+    }
+
+    /**
      * FileInstall writes a configuration carrying its file name back into the file: such a write-back of a stale
      * echo can land after our own write of the newer revision. When the event of our write is handled, the file is
      * checked and written again.

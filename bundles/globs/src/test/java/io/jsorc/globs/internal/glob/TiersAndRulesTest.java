@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -198,6 +197,18 @@ class TiersAndRulesTest {
         store.set("A", "\"" + "x".repeat(200) + "\"", null, ME);
     }
 
+    /** Review 2, finding 6: limits that are not positive are refused; the store keeps what it had and starts. */
+    @Test
+    void limitsThatAreNotPositiveAreRefusedAndTheOldOnesKept() {
+        store.modified(config(100, 100));
+        store.modified(config(0, 100));
+        store.modified(config(100, -1));
+        assertEquals(Reason.TOO_LARGE, assertThrows(GlobException.class,
+                () -> store.set("A", "\"" + "x".repeat(200) + "\"", null, ME)).reason(), "100 bytes still apply");
+        assertEquals(Limits.DEFAULT, GlobStoreImpl.limitsFrom(config(0, 0), Limits.DEFAULT), "the DS constructor");
+        assertEquals(new Limits(5, 6), GlobStoreImpl.limitsFrom(config(5, 6), Limits.DEFAULT));
+    }
+
     static GlobStoreImpl.Config config(long value, long manifest) {
         return new GlobStoreImpl.Config() {
             @Override
@@ -223,6 +234,9 @@ class TiersAndRulesTest {
         GlobException bare = assertThrows(GlobException.class,
                 () -> store.set("A_CONFIG", "{\"key\": sk_live_51Habcdef}", null, ME));
         assertFalse(bare.getMessage().contains("sk_live"), bare.getMessage());
+        java.io.StringWriter trace = new java.io.StringWriter();
+        bare.printStackTrace(new java.io.PrintWriter(trace));
+        assertFalse(trace.toString().contains("sk_live"), "the whole chain, as a stack trace shows it:\n" + trace);
         assertTrue(bare.getMessage().contains("'(17 characters)'"), bare.getMessage());
         assertTrue(bare.getMessage().endsWith("(line 1, column 26)"), bare.getMessage());
         GlobException string = assertThrows(GlobException.class,
@@ -282,11 +296,12 @@ class TiersAndRulesTest {
         List<String> seen = new ArrayList<>();
         GlobEvents events = new GlobEvents(() -> List.of(e -> seen.add(e.name())), () -> null);
         events.publish(new io.jsorc.api.event.GlobEvent("G", 0, 1, ME, Instant.now()));
+        List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("jsorc/glob-events") && t.isAlive()).toList();
+        assertFalse(threads.isEmpty(), "the event threads run");
+        threads.forEach(t -> assertTrue(t.isDaemon(), t + " is a daemon"));
         events.close();
         assertEquals(List.of("G"), seen, "close waits for what was published");
-        Optional<Thread> thread = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("jsorc/glob-events") && t.isAlive()).findFirst();
-        thread.ifPresent(t -> assertTrue(t.isDaemon()));
         store.setEventAdmin(null);
         store.unsetEventAdmin(null);
     }
