@@ -4,14 +4,13 @@
 # build with it. No public repository holds that release; the repository history does. A released version names
 # one commit forever, so a jar installed before (with its stamp naming that commit) is reused.
 #
-# Without the history (a source archive, or a shallow clone that cannot fetch the commit) it says so in a WARNING
-# and builds nothing: the baseline plugin then finds no release and warns too. A failing build of the release fails.
+# It fails the build, never skips, when it cannot: not a git clone (a source archive), the commit missing from a
+# shallow clone that cannot fetch it (git fetch --unshallow is tried), or the build of the release failing.
 #
 # usage: build-baseline.sh <module dir> <target dir> offline=<true|false> <local repository> <mvn>
 set -euo pipefail
 module=$1 target=$2 offline=${3#offline=} repo=$4 mvn=${5:-mvn}
 fail() { echo "jsorc baseline: $*" >&2; exit 1; }
-skip() { echo "[WARNING] jsorc baseline: $* The API is NOT checked against ${version} in this build." >&2; exit 0; }
 
 props="${module}/src/baseline/baseline.properties"
 commit=$(sed -n 's/^commit *= *//p' "${props}")
@@ -26,13 +25,13 @@ if [ -f "${jar}" ] && [ "$(cat "${stamp}" 2>/dev/null)" = "${commit}" ]; then
 fi
 
 root=$(git -C "${module}" rev-parse --show-toplevel 2>/dev/null) \
-    || skip "${module} is not in a git clone (the release is built from the repository history)."
+    || fail "${module} is not in a git clone: the released API is built from the repository history"
 if ! git -C "${root}" cat-file -e "${commit}^{commit}" 2>/dev/null; then
     if [ "$(git -C "${root}" rev-parse --is-shallow-repository)" = "true" ]; then
         git -C "${root}" fetch -q --unshallow </dev/null 2>/dev/null || true
     fi
     git -C "${root}" cat-file -e "${commit}^{commit}" 2>/dev/null \
-        || skip "commit ${commit} (the released API ${version}) is not in this clone; fetch the full history."
+        || fail "commit ${commit} (the released API ${version}) is not in this clone; fetch the full history (git fetch --unshallow)"
 fi
 
 src="${target}/baseline-src"
