@@ -53,6 +53,19 @@ class DaemonsTest {
         };
     }
 
+    /** Waits for {@code release}, ignoring every interrupt. */
+    static Runnable ignoringInterrupts(CountDownLatch release) {
+        return () -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    // ignored on purpose
+                }
+            }
+        };
+    }
+
     InstanceControl<Hook> started(Svc svc) {
         InstanceControl<Hook> control = TestRuntime.bind(svc, runtime);
         control.buildSettings(null);
@@ -146,15 +159,7 @@ class DaemonsTest {
         CountDownLatch release = new CountDownLatch(1);
         Svc svc = new Svc();
         runtime.stopTimeout = Duration.ofMillis(200);
-        svc.inPostRun = () -> svc.spawn("stubborn", () -> {
-            while (release.getCount() > 0) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    // ignored on purpose
-                }
-            }
-        }, null);
+        svc.inPostRun = () -> svc.spawn("stubborn", ignoringInterrupts(release), null);
         InstanceControl<Hook> control = started(svc);
         control.reset(null, false);
         assertEquals(List.of("daemon stubborn@jsorc/svc/stubborn"), runtime.abandonedThreads);
@@ -260,15 +265,7 @@ class DaemonsTest {
         CountDownLatch release = new CountDownLatch(1);
         Svc svc = new Svc();
         runtime.stopTimeout = Duration.ofSeconds(30);
-        svc.inPostRun = () -> svc.spawn("stubborn", () -> {
-            while (release.getCount() > 0) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    // ignored on purpose
-                }
-            }
-        }, null);
+        svc.inPostRun = () -> svc.spawn("stubborn", ignoringInterrupts(release), null);
         started(svc);
         AtomicReference<Boolean> interruptKept = new AtomicReference<>();
         Thread terminator = new Thread(() -> {

@@ -114,7 +114,10 @@ class TestRuntime implements InstanceRuntime {
         }, "test/" + what);
         late.start();
         if (useWholeTimeout.contains(what)) {
-            late.join(Math.max(1, timeout.toMillis()));
+            long end = System.nanoTime() + timeout.toNanos(); // join(ms) may return a fraction of a ms early
+            for (long left = timeout.toNanos(); left > 0 && late.isAlive(); left = end - System.nanoTime()) {
+                late.join(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
         }
         throw new TimeoutException(what + " did not finish within " + timeout.toSeconds() + " s");
     }

@@ -56,6 +56,40 @@ class MetaServiceBoundsTest {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix));
     }
 
+    /** Blocks until interrupted, and keeps the interrupt (a daemon's body). */
+    static void untilInterrupted() {
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Unregisters {@code source} on a thread of its own and returns it once that waits behind the name's lane. */
+    Thread leaveBehindLaneWork(ServiceSource source, String why) {
+        Thread leaver = new Thread(() -> meta.unregister(source));
+        leaver.start();
+        await(why).until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        return leaver;
+    }
+
+    /** A factory whose second build says so on {@code inFactory} and waits for {@code letGo}. */
+    static java.util.function.Supplier<CommonService<?>> secondBuildWaits(CountDownLatch inFactory,
+            CountDownLatch letGo, java.util.function.Supplier<CommonService<?>> make) {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        return () -> {
+            if (made.incrementAndGet() == 2) {
+                inFactory.countDown();
+                try {
+                    letGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return make.get();
+        };
+    }
+
     /** Defect 1: a retired or released instance must not stay reachable from MetaService. */
     @Test
     void retiredAndReleasedInstancesAreNotKeptReachable() {
@@ -246,9 +280,7 @@ class MetaServiceBoundsTest {
         Thread builder = new Thread(() -> disposable.set(meta.buildService("race", false, null)));
         builder.start();
         assertTrue(inFactory.await(10, TimeUnit.SECONDS));
-        Thread leaver = new Thread(() -> meta.unregister(source));
-        leaver.start();
-        await("the departure is queued behind the build").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        Thread leaver = leaveBehindLaneWork(source, "the departure is queued behind the build");
         letGo.countDown();
         builder.join(10_000);
         leaver.join(10_000);
@@ -358,13 +390,7 @@ class MetaServiceBoundsTest {
         meta.register(TestServices.source("stop", 0, 5, 1, () -> new Simple("stop") {
             @Override
             protected void postRun(Hook hook) {
-                spawnDaemon("w", () -> {
-                    try {
-                        new CountDownLatch(1).await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, () -> {
+                spawnDaemon("w", MetaServiceBoundsTest::untilInterrupted, () -> {
                     while (release.getCount() > 0) {
                         try {
                             release.await();
@@ -400,13 +426,7 @@ class MetaServiceBoundsTest {
             @Override
             protected void postRun(Hook hook) {
                 postRunThread.set(Thread.currentThread());
-                spawnDaemon("w", () -> {
-                    try {
-                        new CountDownLatch(1).await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, () -> {
+                spawnDaemon("w", MetaServiceBoundsTest::untilInterrupted, () -> {
                     stopperEntered.countDown();
                     letStopperEnd.await(10, TimeUnit.SECONDS);
                 });
@@ -447,9 +467,7 @@ class MetaServiceBoundsTest {
         Thread refresher = new Thread(() -> meta.refresh("slowclose"));
         refresher.start();
         assertTrue(inClose.await(10, TimeUnit.SECONDS));
-        Thread leaver = new Thread(() -> meta.unregister(source));
-        leaver.start();
-        await("the departure waits for the close").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        Thread leaver = leaveBehindLaneWork(source, "the departure waits for the close");
         letClose.countDown();
         leaver.join(10_000);
         refresher.join(10_000);
@@ -461,32 +479,20 @@ class MetaServiceBoundsTest {
     void anInstanceBuiltWhileItsRegistrationLeavesIsHandedBackUnused() throws Exception {
         CountDownLatch inFactory = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
         List<String> settingsBuilt = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ServiceSource source = TestServices.source("late", 0, 5, 1, () -> {
-            if (made.incrementAndGet() == 2) {
-                inFactory.countDown();
-                try {
-                    letGo.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return new Simple("late") {
-                @Override
-                protected java.util.Map<String, Object> buildConfig(Hook hook) {
-                    settingsBuilt.add("built");
-                    return super.buildConfig(hook);
-                }
-            };
-        });
+        ServiceSource source = TestServices.source("late", 0, 5, 1, secondBuildWaits(inFactory, letGo,
+                () -> new Simple("late") {
+                    @Override
+                    protected java.util.Map<String, Object> buildConfig(Hook hook) {
+                        settingsBuilt.add("built");
+                        return super.buildConfig(hook);
+                    }
+                }));
         meta.register(source);
         Thread rebuild = new Thread(() -> meta.refresh("meta"));
         rebuild.start();
         assertTrue(inFactory.await(10, TimeUnit.SECONDS));
-        Thread leaver = new Thread(() -> meta.unregister(source));
-        leaver.start();
-        await("the departure is queued behind the build").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        Thread leaver = leaveBehindLaneWork(source, "the departure is queued behind the build");
         int before = settingsBuilt.size();
         letGo.countDown();
         leaver.join(15_000);
@@ -505,19 +511,9 @@ class MetaServiceBoundsTest {
         CountDownLatch inFactory = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         CountDownLatch releaseHangs = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
         ServiceSource source = new ServiceSource("unget", 9_001, 0, "test.bundle.unget", "UNGET_CONFIG", null,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), () -> {
-                    if (made.incrementAndGet() == 2) {
-                        inFactory.countDown();
-                        try {
-                            letGo.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return new Simple("unget");
-                }, instance -> {
+                Duration.ofSeconds(5), Duration.ofSeconds(1), secondBuildWaits(inFactory, letGo,
+                        () -> new Simple("unget")), instance -> {
                     try {
                         releaseHangs.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
@@ -529,9 +525,7 @@ class MetaServiceBoundsTest {
         Thread rebuild = new Thread(() -> meta.refresh("meta"));
         rebuild.start();
         assertTrue(inFactory.await(10, TimeUnit.SECONDS));
-        Thread leaver = new Thread(() -> meta.unregister(source));
-        leaver.start();
-        await("the departure is queued behind the build").until(() -> leaver.getState() == Thread.State.TIMED_WAITING);
+        Thread leaver = leaveBehindLaneWork(source, "the departure is queued behind the build");
         letGo.countDown();
         meta.register(TestServices.source("unget", 0, 5, 1, () -> new Simple("unget again")));
         awaitState("unget", ServiceState.RUNNING);

@@ -167,11 +167,8 @@ final class Tiers implements AutoCloseable {
     Written write(String name, Long expected, LongFunction<StoredGlob> next) {
         return locked(name, () -> {
             GlobTier truth = truth();
-            Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
+            Optional<StoredGlob> current = expect(truth, name, expected);
             long currentRev = current.map(StoredGlob::revision).orElse(0L);
-            if (expected != null && expected != currentRev) {
-                throw GlobRules.stale(name, expected, currentRev);
-            }
             StoredGlob glob = next.apply(current.isPresent() ? currentRev : deletedAt.getOrDefault(name, 0L));
             boolean stored = call(() -> current.isEmpty() ? truth.putIfAbsent(glob)
                     : truth.compareAndSet(name, currentRev, glob), "write " + name);
@@ -184,15 +181,22 @@ final class Tiers implements AutoCloseable {
         });
     }
 
+    /** What {@code truth} holds for {@code name}, when it is at the {@code expected} revision (null: any). */
+    private static Optional<StoredGlob> expect(GlobTier truth, String name, Long expected) {
+        Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
+        long currentRev = current.map(StoredGlob::revision).orElse(0L);
+        if (expected != null && expected != currentRev) {
+            throw GlobRules.stale(name, expected, currentRev);
+        }
+        return current;
+    }
+
     /** Deletes from the truth then everywhere; the deleted revision, or 0 when it did not exist. */
     long delete(String name, Long expected) {
         return locked(name, () -> {
             GlobTier truth = truth();
-            Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
+            Optional<StoredGlob> current = expect(truth, name, expected);
             long currentRev = current.map(StoredGlob::revision).orElse(0L);
-            if (expected != null && expected != currentRev) {
-                throw GlobRules.stale(name, expected, currentRev);
-            }
             if (current.isEmpty()) {
                 forget(name);
                 return 0L;
