@@ -239,7 +239,9 @@ def main():
                 print(f"run {run + 1} {kind:5}: boot {seconds:6.2f} s  rss {kb / 1024:7.1f} MiB", flush=True)
                 if run < args.runs - 1:
                     stop(home)
-        stripe = next((ROOT / "examples" / "stripe-service" / "target").glob("jsorc-example-stripe-*.jar"))
+        # the newest build: target/ may still hold the jar of an earlier version
+        stripe = max((ROOT / "examples" / "stripe-service" / "target").glob("jsorc-example-stripe-*.jar"),
+                     key=lambda p: p.stat().st_mtime)
         ssh("ours", "jsorc:config-set --no-check STRIPE_CONFIG '{\"enabled\":true,\"key\":\"sk_test_bench\"}'")
         deploy = {
             "ours": deploy_runs(homes["ours"], "ours", stripe, "Service stripe is RUNNING",
