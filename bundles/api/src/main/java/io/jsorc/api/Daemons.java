@@ -107,9 +107,9 @@ final class Daemons {
     }
 
     /**
-     * Interrupt all, close their stoppers (author code: each a bounded call), then await them all; the whole stop
-     * shares one deadline, the stop timeout. A stopper is called only while time is left (a hung one eats the rest:
-     * the stoppers after it are not called, and say so). The daemons left running are reported.
+     * Interrupt all, close their stoppers (author code: each a bounded call, all at once on threads of their own),
+     * then await them all; the whole stop shares one deadline, the stop timeout. The daemons left running are
+     * reported.
      */
     private void stop(List<Daemon> targets, InstanceRuntime runtime) {
         if (targets.isEmpty()) {
@@ -120,30 +120,22 @@ final class Daemons {
             log.info("Terminating {} ...", daemon.name());
             daemon.thread().interrupt();
         }
+        List<Thread> stopping = new ArrayList<>();
         for (Daemon daemon : targets) {
-            if (daemon.stopper() == null) {
-                continue;
+            if (daemon.stopper() != null) {
+                Duration bound = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+                Thread thread = runtime.newDaemonThread("stopping " + daemon.name(),
+                        () -> closeStopper(daemon, runtime, bound));
+                thread.start();
+                stopping.add(thread);
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                log.warn("The stopper of daemon {} of {} was not called: the stop timeout ({} ms) was spent",
-                        daemon.name(), runtime.serviceName(), runtime.stopTimeout().toMillis());
-                continue;
-            }
-            closeStopper(daemon, runtime, Duration.ofNanos(left));
         }
-        boolean interrupted = false;
-        for (Daemon daemon : targets) {
-            Thread thread = daemon.thread();
-            long left = deadline - System.nanoTime();
-            if (thread == Thread.currentThread() || left <= 0 || interrupted) {
-                continue;
-            }
-            try {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        // a stopper's call ends at the deadline plus the grace it gives an interrupted thread: wait for that too
+        boolean interrupted = awaitAll(stopping, deadline + TimeUnit.SECONDS.toNanos(1));
+        List<Thread> daemonThreads = new ArrayList<>();
+        targets.forEach(daemon -> daemonThreads.add(daemon.thread()));
+        if (!interrupted) {
+            interrupted = awaitAll(daemonThreads, deadline);
         }
         for (Daemon daemon : targets) {
             if (daemon.thread().isAlive() && daemon.thread() != Thread.currentThread()) {
@@ -153,6 +145,22 @@ final class Daemons {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Joins {@code threads} (never the current one) until {@code deadline}; whether the wait was interrupted. */
+    private static boolean awaitAll(List<Thread> threads, long deadline) {
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (thread == Thread.currentThread() || left <= 0) {
+                continue;
+            }
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeStopper(Daemon daemon, InstanceRuntime runtime, Duration bound) {

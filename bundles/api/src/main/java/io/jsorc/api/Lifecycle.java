@@ -200,6 +200,9 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         try {
             settings = Settings.build(service, hook, runtime);
         } catch (Throwable e) {
+            if (abandonedHere(e)) {
+                return;
+            }
             if (retiring(e)) {
                 log.debug("Settings of {} not built: the service is being removed", display);
                 return;
@@ -222,7 +225,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         }
         long begin = System.nanoTime();
         startCount.incrementAndGet();
-        run++;
+        long mine = ++run;
         daemons.open();
         setState(ServiceState.STARTED, null);
         try {
@@ -230,10 +233,10 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
             if (built == null) {
                 throw new IllegalStateException("run returned no app");
             }
-            if (state != ServiceState.STARTED) {
-                // run failed its own service (applied inline) before it returned: that run is over, its app closed
-                app = built;
-                stopEverything();
+            if (run != mine || state != ServiceState.STARTED) {
+                // run failed or reset its own service (applied inline) before it returned: that run is over and
+                // its app is closed; what a nested start built is that start's
+                closeApp(built);
                 return;
             }
             app = built;
@@ -244,6 +247,9 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 return null;
             }, null);
         } catch (Throwable e) {
+            if (abandonedHere(e)) {
+                return;
+            }
             if (retiring(e)) {
                 log.debug("Start of {} abandoned: the service is being removed", display);
                 stopEverything(); // the close that follows sets NOT_STARTED: a removal is not a failure
@@ -252,6 +258,18 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
             fail(e, true);
             rethrowFatal(e);
         }
+    }
+
+    /**
+     * This thread works for a call its caller stopped waiting for: the caller has moved on and owns the instance's
+     * state, so nothing here may change it.
+     */
+    private boolean abandonedHere(Throwable e) {
+        if (e instanceof java.util.concurrent.CancellationException && runtime.isAbandoned()) {
+            log.debug("{}: {}", display, e.getMessage());
+            return true;
+        }
+        return false;
     }
 
     /** The call was cut short because the instance is being retired, not because the service failed. */
@@ -293,14 +311,18 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         A old = app;
         app = null;
         if (old != null) {
-            try {
-                runtime.callAuthor("closeApp", runtime.stopTimeout(), () -> {
-                    service.closeApp(old);
-                    return null;
-                }, null);
-            } catch (Exception e) {
-                log.warn("Closing the app of {} failed: {}", service.getClass().getName(), Errors.describe(e));
-            }
+            closeApp(old);
+        }
+    }
+
+    private void closeApp(A old) {
+        try {
+            runtime.callAuthor("closeApp", runtime.stopTimeout(), () -> {
+                service.closeApp(old);
+                return null;
+            }, null);
+        } catch (Exception e) {
+            log.warn("Closing the app of {} failed: {}", service.getClass().getName(), Errors.describe(e));
         }
     }
 

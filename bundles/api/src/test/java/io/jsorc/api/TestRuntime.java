@@ -5,6 +5,7 @@ import io.jsorc.api.runtime.InstanceControl;
 import io.jsorc.api.runtime.InstanceRuntime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +24,8 @@ class TestRuntime implements InstanceRuntime {
     final List<String> changes = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
     final List<String> authorCalls = new CopyOnWriteArrayList<>();
+    /** The bound each author call was given, by what it called. */
+    final Map<String, Duration> bounds = new java.util.concurrent.ConcurrentHashMap<>();
     final List<String> abandonedThreads = new CopyOnWriteArrayList<>();
     final Set<String> abandon = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Calls named here are abandoned only once their whole timeout has passed, as a real hung call is. */
@@ -88,6 +91,11 @@ class TestRuntime implements InstanceRuntime {
     }
 
     @Override
+    public boolean isAbandoned() {
+        return false;
+    }
+
+    @Override
     public boolean isRetired() {
         return retired;
     }
@@ -96,6 +104,7 @@ class TestRuntime implements InstanceRuntime {
     public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
             throws Exception {
         authorCalls.add(what);
+        bounds.put(what, timeout);
         if (retired && !"closeApp".equals(what) && !what.startsWith("stopper ")) {
             throw new java.util.concurrent.CancellationException(what + " not called: retired");
         }

@@ -43,6 +43,13 @@ public interface InstanceRuntime {
     boolean isRetired();
 
     /**
+     * Whether the current thread works for a call its caller stopped waiting for (an author call past its bound):
+     * what it still does must change nothing, the caller has moved on. Its transitions and author calls are refused
+     * with a {@link java.util.concurrent.CancellationException}, clean-up excepted.
+     */
+    boolean isAbandoned();
+
+    /**
      * Calls author code on a thread of the platform with the service bundle's class loader as context class loader,
      * waiting at most {@code timeout}. Past it (or when the instance is retired meanwhile) the call is abandoned:
      * the thread is interrupted, a {@link java.util.concurrent.TimeoutException} whose stack trace is the hung

@@ -33,7 +33,6 @@ final class AuthorCall<T> implements Runnable {
     private final ClassLoader loader;
     private final Callable<T> code;
     private final Consumer<? super T> lateResult;
-    private final Consumer<Thread> started;
 
     private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread runner;
@@ -43,17 +42,13 @@ final class AuthorCall<T> implements Runnable {
     private T result;
     private Throwable error;
 
-    /**
-     * @param started told (on the pool thread, before the code runs) which thread runs it
-     */
-    AuthorCall(String threadName, String what, ClassLoader loader, Callable<T> code, Consumer<? super T> lateResult,
-            Consumer<Thread> started) {
+    /** @param lateResult given what {@code code} returns after the call was abandoned (a late app, to close) */
+    AuthorCall(String threadName, String what, ClassLoader loader, Callable<T> code, Consumer<? super T> lateResult) {
         this.threadName = threadName;
         this.what = what;
         this.loader = loader;
         this.code = code;
         this.lateResult = lateResult;
-        this.started = started;
     }
 
     /** Starts the call on {@code pool} and waits for it as {@link #await}. */
@@ -79,9 +74,6 @@ final class AuthorCall<T> implements Runnable {
         T value = null;
         Throwable failure = null;
         try {
-            if (started != null) {
-                started.accept(thread);
-            }
             value = code.call();
         } catch (Throwable e) {
             failure = e;

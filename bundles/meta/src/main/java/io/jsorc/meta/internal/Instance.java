@@ -81,6 +81,8 @@ final class Instance implements InstanceRuntime {
     private final List<Abandoned> abandoned = new CopyOnWriteArrayList<>();
     private final Object inlineLock = new Object();
     private volatile Holder inline;
+    /** The holder the current thread was made (lane thread or author thread of this instance), while it is one. */
+    private final ThreadLocal<Holder> own = new ThreadLocal<>();
     private final List<AuthorCall<?>> inFlight = new CopyOnWriteArrayList<>();
     private volatile boolean retired;
     private volatile boolean closing;
@@ -152,22 +154,48 @@ final class Instance implements InstanceRuntime {
     /** Runs {@code work} with the current thread as the (lane's) inline holder, then puts back what was there. */
     private void asLaneHolder(Runnable work) {
         Holder previous;
+        Holder lane = new Holder(Thread.currentThread(), null);
         synchronized (inlineLock) {
             previous = inline;
-            inline = new Holder(Thread.currentThread(), null);
+            inline = lane;
         }
+        Holder previousOwn = own.get();
+        own.set(lane);
         try {
             work.run();
         } finally {
+            restoreOwn(previousOwn);
             synchronized (inlineLock) {
                 inline = previous;
             }
         }
     }
 
+    private void restoreOwn(Holder previous) {
+        if (previous == null) {
+            own.remove();
+        } else {
+            own.set(previous);
+        }
+    }
+
+    @Override
+    public boolean isAbandoned() {
+        Holder self = own.get();
+        return self != null && self.isCut();
+    }
+
+    private CancellationException abandonedCall(String what) {
+        return new CancellationException(what + " of " + source.name()
+                + ": the call it belongs to was abandoned at its bound");
+    }
+
     @Override
     public void transition(Runnable work) {
         Thread me = Thread.currentThread();
+        if (isAbandoned()) {
+            throw abandonedCall("a transition");
+        }
         if (inlineHolder(me) != null) {
             work.run();
             return;
@@ -215,17 +243,30 @@ final class Instance implements InstanceRuntime {
     @Override
     public <T> T callAuthor(String what, Duration timeout, Callable<T> code, Consumer<? super T> lateResult)
             throws Exception {
+        if (isAbandoned() && !cleanUp(what)) {
+            throw abandonedCall(what);
+        }
         Holder mine = inlineHolder(Thread.currentThread()); // null: not ours to hand down (a daemon, say)
         Holder[] handed = new Holder[1];
-        AuthorCall<T> call = new AuthorCall<>("jsorc/" + source.name() + "/" + what, what, loader, code, lateResult,
-                mine == null ? null : thread -> {
-                    synchronized (inlineLock) {
-                        if (inline == mine && !mine.isCut() && handed[0] == null) {
-                            handed[0] = new Holder(thread, mine);
-                            inline = handed[0];
-                        }
+        Callable<T> body = mine == null ? code : () -> {
+            Holder child;
+            synchronized (inlineLock) {
+                if (handed[0] == null) { // else: a placeholder, cut before this began
+                    handed[0] = new Holder(Thread.currentThread(), mine);
+                    if (inline == mine) {
+                        inline = handed[0];
                     }
-                });
+                }
+                child = handed[0];
+            }
+            own.set(child);
+            try {
+                return code.call();
+            } finally {
+                own.remove();
+            }
+        };
+        AuthorCall<T> call = new AuthorCall<>("jsorc/" + source.name() + "/" + what, what, loader, body, lateResult);
         synchronized (this) { // against retire(): a call either is refused or is in flight when retire abandons
             if (isRetired() && !cleanUp(what)) {
                 throw new CancellationException(what + " of " + source.name()
@@ -233,9 +274,17 @@ final class Instance implements InstanceRuntime {
             }
             inFlight.add(call);
         }
+        T result;
         try {
-            return AuthorCall.call(executors.authors(), call, timeout,
+            result = AuthorCall.call(executors.authors(), call, timeout,
                     (w, thread, hung) -> abandoned(w, thread, hung.stillRunning()));
+        } catch (Exception e) {
+            if (mine != null && mine.isCut()) { // the caller was cut off while it waited: its outcome goes nowhere
+                CancellationException cut = abandonedCall(what);
+                cut.initCause(e);
+                throw cut;
+            }
+            throw e;
         } finally {
             inFlight.remove(call);
             if (mine != null) {
@@ -250,6 +299,13 @@ final class Instance implements InstanceRuntime {
                 }
             }
         }
+        if (mine != null && mine.isCut()) {
+            if (result != null && lateResult != null) {
+                lateResult.accept(result); // an app nobody will publish is closed
+            }
+            throw abandonedCall(what);
+        }
+        return result;
     }
 
     @Override

@@ -142,9 +142,8 @@ final class ServiceTable {
         try {
             service = AuthorCall.call(executors.authors(),
                     new AuthorCall<CommonService<?>>("jsorc/" + source.name() + "/new", "new instance", null,
-                            () -> source.factory().get(), source.releaser(), null),
-                    source.startTimeout(), (what, thread, call) -> LOG.warn("Service {} ({}): building an instance hangs "
-                            + "on thread {} and was abandoned", source.name(), source.bundle(), thread.getName()));
+                            () -> source.factory().get(), source.releaser()),
+                    source.startTimeout(), (what, thread, call) -> linger(source, what, thread, call.stillRunning()));
         } catch (Exception e) {
             LOG.error("Building an instance of service {} from {} failed: {}", source.name(), source.label(),
                     e.toString());
@@ -155,8 +154,7 @@ final class ServiceTable {
             return null;
         }
         if (source.isDeparted()) {
-            release(source, service, (what, thread, running) -> LOG.warn("Service {} ({}): handing back an unused "
-                    + "instance hangs on thread {} and was abandoned", source.name(), source.bundle(), thread.getName()));
+            release(source, service, (what, thread, running) -> linger(source, what, thread, running));
             return null; // its registration left while the factory ran
         }
         Instance instance;
@@ -252,7 +250,20 @@ final class ServiceTable {
         }
     }
 
-    private void handBack(Instance instance) {
+    /**
+     * A call outside any instance (building one, handing an unused one back) that ignored its interrupt: logged once,
+     * and listed with the name's abandoned threads while it runs.
+     */
+    private void linger(ServiceSource source, String what, Thread thread, java.util.function.BooleanSupplier running) {
+        LOG.warn("Service {} ({}): {} on thread {} ignored its interrupt and did not end within its bound; it is left "
+                + "running", source.name(), source.bundle(), what, thread.getName());
+        Slot slot = slots.get(source.name());
+        if (slot != null) {
+            slot.lingering.add(new Instance.Abandoned(what, thread.getName(), java.time.Instant.now(), running));
+        }
+    }
+
+        private void handBack(Instance instance) {
         release(instance.source(), instance.service(),
                 (what, thread, running) -> instance.abandoned(what, thread, running));
     }
@@ -272,7 +283,7 @@ final class ServiceTable {
                     new AuthorCall<Void>("jsorc/" + source.name() + "/release", "release", null, () -> {
                         source.releaser().accept(service);
                         return null;
-                    }, null, null),
+                    }, null),
                     source.stopTimeout(), (what, thread, call) -> hung.report(what, thread, call.stillRunning()));
         } catch (Exception e) {
             LOG.debug("Handing back an instance of service {} failed: {}", source.name(), e.toString());

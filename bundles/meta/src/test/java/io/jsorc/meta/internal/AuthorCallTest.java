@@ -38,7 +38,7 @@ class AuthorCallTest {
 
     <T> T call(String what, java.util.concurrent.Callable<T> code, java.util.function.Consumer<? super T> late,
             Duration bound) throws Exception {
-        return AuthorCall.call(pool, new AuthorCall<>("jsorc/svc/" + what, what, bundleLoader, code, late, null),
+        return AuthorCall.call(pool, new AuthorCall<>("jsorc/svc/" + what, what, bundleLoader, code, late),
                 bound, (w, thread, c) -> ignored.add(w + "@" + thread.getName()));
     }
 
@@ -110,7 +110,7 @@ class AuthorCallTest {
             started.countDown();
             new CountDownLatch(1).await();
             return "never";
-        }, null, null);
+        }, null);
         pool.execute(call);
         started.await();
         Thread abandoner = new Thread(() -> call.abandon("the service is being removed"));
@@ -128,7 +128,7 @@ class AuthorCallTest {
         AuthorCall<String> call = new AuthorCall<>("jsorc/svc/run", "run", bundleLoader, () -> {
             ran.add("ran");
             return "x";
-        }, null, null);
+        }, null);
         call.abandon("removed");
         assertThrows(CancellationException.class, () -> call.await(Duration.ofMillis(50), (w, t, c) -> { }));
         call.run();
@@ -159,14 +159,6 @@ class AuthorCallTest {
     }
 
     @Test
-    void theStartedCallbackLearnsTheThreadBeforeTheCodeRuns() throws Exception {
-        AtomicReference<Thread> told = new AtomicReference<>();
-        Thread ran = AuthorCall.call(pool, new AuthorCall<>("jsorc/svc/x", "x", null, Thread::currentThread, null,
-                told::set), Duration.ofSeconds(5), (w, t, c) -> { });
-        assertSame(ran, told.get());
-    }
-
-    @Test
     void boundsAreShownInWholeOrTenthsOfSeconds() {
         assertEquals("30", AuthorCall.seconds(Duration.ofSeconds(30)));
         assertEquals("1.5", AuthorCall.seconds(Duration.ofMillis(1500)));
@@ -186,7 +178,7 @@ class AuthorCallTest {
                 }
             }
             return null;
-        }, late::add, null));
+        }, late::add));
         assertThrows(TimeoutException.class, () -> AuthorCall.call(pool, call.get(), Duration.ofMillis(100),
                 (w, t, c) -> { }));
         release.countDown();

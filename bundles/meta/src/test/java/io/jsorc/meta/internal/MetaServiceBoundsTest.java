@@ -511,13 +511,22 @@ class MetaServiceBoundsTest {
         CountDownLatch inFactory = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         CountDownLatch releaseHangs = new CountDownLatch(1);
+        List<CommonService<?>> built = new java.util.concurrent.CopyOnWriteArrayList<>();
         ServiceSource source = new ServiceSource("unget", 9_001, 0, "test.bundle.unget", "UNGET_CONFIG", null,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), secondBuildWaits(inFactory, letGo,
-                        () -> new Simple("unget")), instance -> {
-                    try {
-                        releaseHangs.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt(); // a @Deactivate that stops on interrupt
+                        () -> {
+                            Simple made = new Simple("unget");
+                            built.add(made);
+                            return made;
+                        }), instance -> {
+                    if (built.size() > 1 && instance == built.get(1)) { // the unused one: its @Deactivate hangs
+                        while (releaseHangs.getCount() > 0) {
+                            try {
+                                releaseHangs.await();
+                            } catch (InterruptedException e) {
+                                // ignored on purpose
+                            }
+                        }
                     }
                 }, null);
         meta.register(source);
@@ -530,7 +539,11 @@ class MetaServiceBoundsTest {
         meta.register(TestServices.source("unget", 0, 5, 1, () -> new Simple("unget again")));
         awaitState("unget", ServiceState.RUNNING);
         assertEquals("unget again", ((App) meta.getService("unget", null).getApp()).owner);
+        List<String> abandoned = meta.info("unget").orElseThrow().abandonedThreads();
+        assertTrue(abandoned.stream().anyMatch(a -> a.startsWith("jsorc/unget/release: release (since ")),
+                "review 3, finding 5: the hung hand-back is listed: " + abandoned);
         releaseHangs.countDown();
+        await("gone once it ended").until(() -> meta.info("unget").orElseThrow().abandonedThreads().isEmpty());
         leaver.join(15_000);
         rebuild.join(15_000);
         assertFalse(leaver.isAlive());
@@ -557,5 +570,76 @@ class MetaServiceBoundsTest {
         assertNull(service.getApp());
         assertTrue(built.get().closed, "the app run returned was closed");
         assertEquals("java.lang.IllegalStateException: gave up", meta.info("selfish").orElseThrow().lastError());
+    }
+
+    /**
+     * Review 3, finding 1: an author thread abandoned at its bound changes nothing afterwards: a postRun that ignored
+     * its interrupt and goes on cannot reset (restart) the service that was failed meanwhile.
+     */
+    @Test
+    void anAbandonedPostRunThatGoesOnCannotRestartItsFailedService() throws Exception {
+        CountDownLatch letGo = new CountDownLatch(1);
+        CountDownLatch tried = new CountDownLatch(1);
+        AtomicReference<Throwable> resetOutcome = new AtomicReference<>();
+        meta.register(TestServices.source("stubborn", 0, 1, 1, () -> new Simple("stubborn") {
+            int posts;
+
+            @Override
+            protected void postRun(Hook hook) {
+                if (++posts > 1) {
+                    return;
+                }
+                while (letGo.getCount() > 0) {
+                    try {
+                        letGo.await();
+                    } catch (InterruptedException e) {
+                        // ignored on purpose
+                    }
+                }
+                try {
+                    selfReset(hook);
+                    resetOutcome.set(new AssertionError("the reset ran"));
+                } catch (RuntimeException e) {
+                    resetOutcome.set(e);
+                } finally {
+                    tried.countDown();
+                }
+            }
+        }));
+        awaitState("stubborn", ServiceState.FAILED); // postRun past its 1 s bound
+        letGo.countDown();
+        assertTrue(tried.await(10, TimeUnit.SECONDS));
+        assertTrue(resetOutcome.get() instanceof java.util.concurrent.CancellationException,
+                "refused: " + resetOutcome.get());
+        CommonService<?> service = meta.getService("stubborn", null);
+        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.FAILED, service.getState());
+    }
+
+    /** Review 3, finding 2: a run that resets (and so restarts) its own service leaves the nested start running. */
+    @Test
+    void aRunThatResetsItsOwnServiceLeavesTheNestedStartRunning() {
+        List<App> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        meta.register(TestServices.source("again", 0, 5, 5, () -> new Simple("again") {
+            int runs;
+
+            @Override
+            protected App run(Hook hook) throws Exception {
+                App app = super.run(hook);
+                seen.add(app);
+                if (++runs == 1) {
+                    selfReset(hook);
+                }
+                return app;
+            }
+        }));
+        awaitState("again", ServiceState.RUNNING);
+        CommonService<?> service = meta.getService("again", null);
+        await("the start is over").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.RUNNING, service.getState());
+        assertEquals(2, seen.size());
+        assertTrue(seen.get(1) == service.getApp(), "the nested start's app is the one running");
+        assertTrue(seen.get(0).closed, "the outer run's app was closed");
+        assertFalse(seen.get(1).closed);
     }
 }

@@ -112,7 +112,8 @@ final class ExternalChanges {
             return null;
         }
         long prevRev = previous.map(StoredGlob::revision).orElse(0L);
-        long rev = Math.max(prevRev, edited.revision()) + 1;
+        // a glob created from outside after a delete continues from the deleted revision too
+        long rev = Math.max(Math.max(prevRev, tiers.deletedAt(name)), edited.revision()) + 1;
         StoredGlob next = new StoredGlob(name, text, rev, Instant.now(), edited.origin());
         if (!Tiers.call(() -> tier.compareAndSet(name, edited.revision(), next), "store the edit of " + name)) {
             LOG.warn("Glob {} changed again in {} while its edit was taken; the next change will be seen", name,
@@ -120,6 +121,7 @@ final class ExternalChanges {
             tiers.memory().evict(name);
             return null;
         }
+        tiers.created(name);
         tiers.copyDown(tier, name, next);
         LOG.info("Glob {} edited in {} by {}: now revision {}", name, tier.name(), edited.origin(), rev);
         return new GlobEvent(name, prevRev, rev, edited.origin(), next.time());

@@ -169,16 +169,26 @@ final class Tiers implements AutoCloseable {
             GlobTier truth = truth();
             Optional<StoredGlob> current = expect(truth, name, expected);
             long currentRev = current.map(StoredGlob::revision).orElse(0L);
-            StoredGlob glob = next.apply(current.isPresent() ? currentRev : deletedAt.getOrDefault(name, 0L));
+            StoredGlob glob = next.apply(current.isPresent() ? currentRev : deletedAt(name));
             boolean stored = call(() -> current.isEmpty() ? truth.putIfAbsent(glob)
                     : truth.compareAndSet(name, currentRev, glob), "write " + name);
             if (!stored) {
                 throw GlobRules.stale(name, expected == null ? currentRev : expected, -1);
             }
-            deletedAt.remove(name);
+            created(name);
             copyDown(truth, name, glob);
             return new Written(currentRev, glob);
         });
+    }
+
+    /** The revision {@code name} had when it was deleted here, until it is written again; else 0. */
+    long deletedAt(String name) {
+        return deletedAt.getOrDefault(name, 0L);
+    }
+
+    /** {@code name} holds a glob again: a later write continues from its own revision. */
+    void created(String name) {
+        deletedAt.remove(name);
     }
 
     /** What {@code truth} holds for {@code name}, when it is at the {@code expected} revision (null: any). */

@@ -255,6 +255,28 @@ class ConfigAdminTierTest {
                 Files.getPosixFilePermissions(file)), "also after a rewrite");
     }
 
+    /**
+     * Review 3, finding 4: a glob created from outside (a configuration without a revision) after a delete also
+     * continues from the deleted revision, so an older echo from before the delete is still undone.
+     */
+    @Test
+    void aGlobCreatedFromOutsideAfterADeleteContinuesFromTheDeletedRevision() throws Exception {
+        store.set("O_CONFIG", "{\"v\":1}", null, ME);
+        store.set("O_CONFIG", "{\"v\":2}", null, ME);
+        Map<String, Object> revisionTwo = config("O_CONFIG");
+        assertEquals(2, store.delete("O_CONFIG", null, ME));
+        Map<String, Object> operators = new HashMap<>();
+        operators.put("json", "{\"v\":\"operator\"}");
+        admin.externalUpdate(GlobConfig.pid("O_CONFIG"), operators);
+        await("the operator's glob").untilAsserted(() -> assertEquals(3,
+                store.get("O_CONFIG").orElseThrow().revision()));
+        revisionTwo.put(GlobConfig.FILEINSTALL_FILENAME, etc.resolve("jsorc.glob.O_CONFIG.cfg").toUri().toString());
+        admin.externalUpdate(GlobConfig.pid("O_CONFIG"), revisionTwo);
+        awaitWatcherDrained();
+        assertEquals("{\"v\":\"operator\"}", store.get("O_CONFIG").orElseThrow().json());
+        assertEquals(3, store.get("O_CONFIG").orElseThrow().revision());
+    }
+
     @Test
     void aConfigEditBecomesTheNextRevisionWithSourceConfigadmin() {
         store.set("A_CONFIG", "{\"a\":1}", null, ME);
