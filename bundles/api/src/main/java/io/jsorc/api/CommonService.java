@@ -28,7 +28,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@code buildManifest}, {@code buildConfig}, {@code run} and {@code postRun} within
  * {@link ServiceProperties#SERVICE_START_TIMEOUT} seconds, {@code closeApp} and {@code onFailed} within
  * {@link ServiceProperties#SERVICE_STOP_TIMEOUT} seconds. Past its bound the call is interrupted and abandoned
- * (the service FAILS with the hung thread's stack as its last error); so honour interrupts.
+ * (the service FAILS with the hung thread's stack as its last error); so honour interrupts. What an abandoned call
+ * still does on its own thread changes nothing: {@code start}, {@code reset}, {@code spawnDaemon} and
+ * {@code terminateDaemon} called there throw {@link java.util.concurrent.CancellationException}, a {@code failed}
+ * reported there is dropped, and an app its {@code run} returns late is closed.
  *
  * <p>Logging: the platform logs about a service under the service's own class name.
  *
@@ -129,6 +132,7 @@ public abstract class CommonService<A> {
      *
      * @return the daemon's thread (the live one when it already existed)
      * @throws IllegalStateException when the service is not starting or running
+     * @throws java.util.concurrent.CancellationException when called from a call abandoned at its bound
      */
     protected final Thread spawnDaemon(String name, Runnable body, AutoCloseable stopper) {
         return lifecycle.spawnDaemon(name, body, stopper);

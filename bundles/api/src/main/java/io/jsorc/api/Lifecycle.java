@@ -5,6 +5,7 @@ import io.jsorc.api.runtime.InstanceRuntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +111,10 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
      */
     void failedBySelf(Throwable error) {
         InstanceRuntime bound = runtime();
+        if (bound.isAbandoned()) {
+            log.debug("{}: a failure reported by an abandoned call is dropped: {}", display, Errors.describe(error));
+            return;
+        }
         long of = daemons.runOf(Thread.currentThread()).orElse(run);
         bound.enqueue(() -> {
             if (closed || run != of || !(state == ServiceState.STARTED || state == ServiceState.RUNNING)) {
@@ -130,11 +135,24 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     }
 
     Thread spawnDaemon(String name, Runnable body, AutoCloseable stopper) {
+        refuseIfAbandoned("spawning daemon " + name);
         return daemons.spawn(name, body, stopper, run, runtime());
     }
 
     void terminateDaemons(String... names) {
+        refuseIfAbandoned("terminating daemons");
         daemons.stop(names, runtime());
+    }
+
+    /**
+     * This thread works for a call its caller stopped waiting for (abandoned at its bound): the caller has moved on
+     * and owns the instance's state, so nothing this thread does may change it.
+     */
+    private void refuseIfAbandoned(String what) {
+        if (runtime().isAbandoned()) {
+            throw new CancellationException(what + " of " + display
+                    + " refused: the call it came from was abandoned at its bound");
+        }
     }
 
     // ---------------------------------------------------------------- readers
@@ -197,11 +215,12 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     // ---------------------------------------------------------------- inside transitions
 
     private void applySettings(Hook hook) {
+        refuseIfAbandoned("building the settings");
         try {
             settings = Settings.build(service, hook, runtime);
         } catch (Throwable e) {
             if (abandonedHere(e)) {
-                return;
+                throw (CancellationException) e;
             }
             if (retiring(e)) {
                 log.debug("Settings of {} not built: the service is being removed", display);
@@ -216,6 +235,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     }
 
     private void doStart(Hook hook) {
+        refuseIfAbandoned("a start");
         if (closed || runtime.isRetired() || !settings.enabled() || !(state.isReady() && app == null)) {
             if (state.hasFailed() && !closed && !runtime.isRetired()) {
                 log.info("{} has FAILED and is not started again; refresh it (service_refresh {}) to retry",
@@ -248,11 +268,18 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
             }, null);
         } catch (Throwable e) {
             if (abandonedHere(e)) {
-                return;
+                throw (CancellationException) e;
             }
             if (retiring(e)) {
                 log.debug("Start of {} abandoned: the service is being removed", display);
                 stopEverything(); // the close that follows sets NOT_STARTED: a removal is not a failure
+                return;
+            }
+            if (run != mine) {
+                // run (or postRun) reset its own service, then failed: the nested start owns the state now
+                log.debug("{}: a failure of a run its own reset already ended is dropped: {}", display,
+                        Errors.describe(e));
+                rethrowFatal(e);
                 return;
             }
             fail(e, true);
@@ -260,12 +287,9 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
         }
     }
 
-    /**
-     * This thread works for a call its caller stopped waiting for: the caller has moved on and owns the instance's
-     * state, so nothing here may change it.
-     */
+    /** {@code e} refuses a call of this thread because it was abandoned (see {@link #refuseIfAbandoned}). */
     private boolean abandonedHere(Throwable e) {
-        if (e instanceof java.util.concurrent.CancellationException && runtime.isAbandoned()) {
+        if (e instanceof CancellationException && runtime.isAbandoned()) {
             log.debug("{}: {}", display, e.getMessage());
             return true;
         }
@@ -274,10 +298,11 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
 
     /** The call was cut short because the instance is being retired, not because the service failed. */
     private boolean retiring(Throwable e) {
-        return e instanceof java.util.concurrent.CancellationException && runtime.isRetired();
+        return e instanceof CancellationException && runtime.isRetired();
     }
 
     private void fail(Throwable error, boolean starting) {
+        refuseIfAbandoned("a failure");
         record(error);
         stopEverything();
         if (!settings.quiet()) {
@@ -295,6 +320,9 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 return null;
             }, null);
         } catch (Exception e) {
+            if (abandonedHere(e)) {
+                throw (CancellationException) e;
+            }
             log.warn("onFailed of {} failed: {}", service.getClass().getName(), Errors.describe(e));
         }
     }
@@ -307,6 +335,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
 
     /** Daemons first (they may use the app), then the app. */
     private void stopEverything() {
+        refuseIfAbandoned("stopping");
         daemons.stopAll(runtime);
         A old = app;
         app = null;
@@ -322,6 +351,9 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 return null;
             }, null);
         } catch (Exception e) {
+            if (abandonedHere(e)) {
+                throw (CancellationException) e; // cut off while it waited: the rest of its transition is refused
+            }
             log.warn("Closing the app of {} failed: {}", service.getClass().getName(), Errors.describe(e));
         }
     }
@@ -336,6 +368,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     }
 
     private void setState(ServiceState next, Throwable error) {
+        refuseIfAbandoned("a change to " + next);
         ServiceState previous = state;
         state = next;
         if (previous != next) {

@@ -33,6 +33,7 @@ final class AuthorCall<T> implements Runnable {
     private final ClassLoader loader;
     private final Callable<T> code;
     private final Consumer<? super T> lateResult;
+    private volatile Runnable givingUp = () -> { };
 
     private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread runner;
@@ -49,6 +50,17 @@ final class AuthorCall<T> implements Runnable {
         this.loader = loader;
         this.code = code;
         this.lateResult = lateResult;
+    }
+
+    /**
+     * {@code action} runs the moment the caller gives the call up (its bound passed, it was interrupted or
+     * {@link #abandon}ed), before the call's thread is interrupted: whatever that thread does from its interrupt on
+     * already belongs to an abandoned call. Runs on the caller's thread, holding this call's monitor: it must not
+     * wait for anything but a short lock.
+     */
+    AuthorCall<T> whenGivenUp(Runnable action) {
+        this.givingUp = action;
+        return this;
     }
 
     /** Starts the call on {@code pool} and waits for it as {@link #await}. */
@@ -154,6 +166,7 @@ final class AuthorCall<T> implements Runnable {
                 return outcome(interrupted);
             }
             abandoned = true;
+            givingUp.run();
             hung = runner;
             stack = hung == null ? new StackTraceElement[0] : hung.getStackTrace();
             if (hung != null) {

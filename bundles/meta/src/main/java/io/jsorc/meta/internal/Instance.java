@@ -267,6 +267,15 @@ final class Instance implements InstanceRuntime {
             }
         };
         AuthorCall<T> call = new AuthorCall<>("jsorc/" + source.name() + "/" + what, what, loader, body, lateResult);
+        if (mine != null) {
+            // abandoned at its bound, before its interrupt: from then on it and whoever it handed to are cut off
+            call.whenGivenUp(() -> {
+                synchronized (inlineLock) {
+                    handed[0] = handed[0] == null ? new Holder(null, mine) : handed[0];
+                    handed[0].cut = true;
+                }
+            });
+        }
         synchronized (this) { // against retire(): a call either is refused or is in flight when retire abandons
             if (isRetired() && !cleanUp(what)) {
                 throw new CancellationException(what + " of " + source.name()
@@ -288,11 +297,7 @@ final class Instance implements InstanceRuntime {
         } finally {
             inFlight.remove(call);
             if (mine != null) {
-                synchronized (inlineLock) {
-                    if (!call.isDone()) {
-                        handed[0] = handed[0] == null ? new Holder(null, mine) : handed[0];
-                        handed[0].cut = true; // abandoned, still running: it and whoever it handed to are cut off
-                    }
+                synchronized (inlineLock) { // a call given up is cut already (whenGivenUp)
                     if (!mine.isCut()) {
                         inline = mine;
                     }

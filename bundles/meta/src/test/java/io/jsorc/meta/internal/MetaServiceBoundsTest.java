@@ -642,4 +642,145 @@ class MetaServiceBoundsTest {
         assertTrue(seen.get(0).closed, "the outer run's app was closed");
         assertFalse(seen.get(1).closed);
     }
+
+    /**
+     * Review 4, finding 1: a run abandoned at its start bound that goes on after the service was refreshed and runs
+     * again can neither spawn a daemon (it would join the new run) nor fail the new run.
+     */
+    @Test
+    void anAbandonedRunThatGoesOnCanNeitherSpawnADaemonNorFailTheNextRun() throws Exception {
+        CountDownLatch letGo = new CountDownLatch(1);
+        CountDownLatch tried = new CountDownLatch(1);
+        AtomicReference<Throwable> spawnOutcome = new AtomicReference<>();
+        meta.register(TestServices.source("late", 0, 1, 1, () -> new Simple("late") {
+            int runs;
+
+            @Override
+            protected App run(Hook hook) throws Exception {
+                if (++runs > 1) {
+                    return super.run(hook);
+                }
+                while (letGo.getCount() > 0) {
+                    try {
+                        letGo.await();
+                    } catch (InterruptedException e) {
+                        // ignored on purpose: I/O that does not react to interrupt
+                    }
+                }
+                try {
+                    daemon("reader", () -> { });
+                    spawnOutcome.set(new AssertionError("the daemon was spawned"));
+                } catch (RuntimeException e) {
+                    spawnOutcome.set(e);
+                }
+                selfFail(new java.io.IOException("late failure of the first run"));
+                tried.countDown();
+                return super.run(hook);
+            }
+        }));
+        awaitState("late", ServiceState.FAILED); // run past its 1 s bound
+        assertTrue(meta.refresh("late"));
+        awaitState("late", ServiceState.RUNNING);
+        letGo.countDown();
+        assertTrue(tried.await(10, TimeUnit.SECONDS));
+        assertTrue(spawnOutcome.get() instanceof java.util.concurrent.CancellationException,
+                "refused: " + spawnOutcome.get());
+        CommonService<?> service = meta.getService("late", null);
+        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.RUNNING, service.getState());
+        assertEquals(List.of(), meta.info("late").orElseThrow().daemons());
+        assertFalse(meta.info("late").orElseThrow().lastError().contains("late failure"),
+                meta.info("late").orElseThrow().lastError());
+    }
+
+    /**
+     * Review 4, finding 2: a postRun cut off while its own reset waits for a hung closeApp does not go on with the
+     * rest of that reset: the service stays FAILED, with no app, and its listeners see nothing after FAILED.
+     */
+    @Test
+    void aPostRunCutOffInsideItsOwnResetDoesNotFinishTheReset() throws Exception {
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        CountDownLatch resetReturned = new CountDownLatch(1);
+        AtomicReference<Throwable> resetOutcome = new AtomicReference<>();
+        List<ServiceState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        meta.addStateListener(event -> {
+            if (event.name().equals("cut")) {
+                seen.add(event.to());
+            }
+        });
+        meta.register(TestServices.source("cut", 0, 1, 1, () -> new Simple("cut") {
+            int posts;
+
+            @Override
+            protected void postRun(Hook hook) {
+                if (++posts > 1) {
+                    return;
+                }
+                try {
+                    selfReset(hook);
+                    resetOutcome.set(new AssertionError("the reset returned normally"));
+                } catch (RuntimeException e) {
+                    resetOutcome.set(e);
+                } finally {
+                    resetReturned.countDown();
+                }
+            }
+
+            @Override
+            protected void closeApp(App app) throws Exception {
+                closing.countDown();
+                while (letGo.getCount() > 0) { // hangs, ignoring interrupts, until the test lets go
+                    try {
+                        letGo.await();
+                    } catch (InterruptedException e) {
+                        // ignored on purpose
+                    }
+                }
+                super.closeApp(app);
+            }
+        }));
+        awaitState("cut", ServiceState.FAILED); // postRun's bound passed while its reset waited for closeApp
+        assertTrue(closing.await(1, TimeUnit.SECONDS));
+        letGo.countDown();
+        assertTrue(resetReturned.await(10, TimeUnit.SECONDS));
+        assertTrue(resetOutcome.get() instanceof java.util.concurrent.CancellationException,
+                "refused: " + resetOutcome.get());
+        CommonService<?> service = meta.getService("cut", null);
+        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.FAILED, service.getState());
+        assertNull(service.getApp());
+        await("the listener heard FAILED").atMost(Duration.ofSeconds(5)).until(() -> seen.contains(ServiceState.FAILED));
+        assertEquals(ServiceState.FAILED, seen.get(seen.size() - 1), "nothing after FAILED: " + seen);
+    }
+
+    /**
+     * Review 4, finding 4: a run that resets its own service and then throws leaves the nested start running; the
+     * failure belonged to the run its reset already ended.
+     */
+    @Test
+    void aRunThatResetsItsOwnServiceAndThenThrowsLeavesTheNestedStartRunning() {
+        List<App> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        meta.register(TestServices.source("again2", 0, 5, 5, () -> new Simple("again2") {
+            int runs;
+
+            @Override
+            protected App run(Hook hook) throws Exception {
+                App app = super.run(hook);
+                seen.add(app);
+                if (++runs == 1) {
+                    selfReset(hook);
+                    throw new IllegalStateException("the outer run fails after its reset");
+                }
+                return app;
+            }
+        }));
+        awaitState("again2", ServiceState.RUNNING);
+        CommonService<?> service = meta.getService("again2", null);
+        await("the start is over").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.RUNNING, service.getState());
+        assertEquals(2, seen.size());
+        assertTrue(seen.get(1) == service.getApp(), "the nested start's app is the one running");
+        assertFalse(seen.get(1).closed);
+    }
 }

@@ -103,13 +103,22 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         return etc == null ? null : etc.resolve(GlobConfig.pid(name) + ".cfg");
     }
 
+    /**
+     * What {@link #read} finds; a glob carrying a revision (one this store wrote, in this run or an earlier one) is
+     * remembered as ours. One without (a configuration an operator created) is not: it is an edit the watcher turns
+     * into a revision.
+     */
     @Override
     public Optional<StoredGlob> get(String name) throws IOException {
         synchronized (lock(name)) {
-            Optional<StoredGlob> glob = read(name);
-            glob.ifPresent(g -> known.putIfAbsent(name, g));
-            return glob;
+            Optional<Found> found = find(name);
+            found.filter(Found::revisioned).ifPresent(f -> known.putIfAbsent(name, f.glob()));
+            return found.map(Found::glob);
         }
+    }
+
+    /** A glob as read, and whether its configuration carried a revision. */
+    private record Found(StoredGlob glob, boolean revisioned) {
     }
 
     /**
@@ -118,6 +127,10 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
      * deleted.
      */
     Optional<StoredGlob> read(String name) throws IOException {
+        return find(name).map(Found::glob);
+    }
+
+    private Optional<Found> find(String name) throws IOException {
         Optional<Map<String, Object>> props = configProperties(name);
         if (props.isEmpty()) {
             Path f = file(name);
@@ -125,18 +138,22 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
                 props = Optional.of(CfgFile.decode(Files.readString(f, StandardCharsets.ISO_8859_1)));
             }
         }
-        Optional<StoredGlob> found = props.map(p -> GlobConfig.fromProperties(name, p, externalOrigin(p)));
-        if (found.isPresent() && props.get().containsKey(GlobConfig.REVISION)) {
-            StoredGlob ours = known.get(name);
-            if (ours != null && found.get().revision() < ours.revision()) {
-                return Optional.of(ours);
-            }
-            Long gone = deleted.get(name);
-            if (ours == null && gone != null && found.get().revision() <= gone) {
-                return Optional.empty();
-            }
+        if (props.isEmpty()) {
+            return Optional.empty();
         }
-        return found;
+        StoredGlob found = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
+        if (!props.get().containsKey(GlobConfig.REVISION)) {
+            return Optional.of(new Found(found, false));
+        }
+        StoredGlob ours = known.get(name);
+        if (ours != null && found.revision() < ours.revision()) {
+            return Optional.of(new Found(ours, true));
+        }
+        Long gone = deleted.get(name);
+        if (ours == null && gone != null && found.revision() <= gone) {
+            return Optional.empty();
+        }
+        return Optional.of(new Found(found, true));
     }
 
     Optional<Map<String, Object>> configProperties(String name) throws IOException {

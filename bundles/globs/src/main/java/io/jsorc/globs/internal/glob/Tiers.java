@@ -128,7 +128,9 @@ final class Tiers implements AutoCloseable {
 
     /**
      * The glob, from the cache or else the truth; a value read from the truth is adopted first (validated; an
-     * invalid one is replaced by its last good copy, or refused).
+     * invalid one is replaced by its last good copy, or refused). A glob created from outside after a delete, at a
+     * revision not past the deleted one, is served but neither cached nor remembered until the watcher has turned it
+     * into the next revision.
      *
      * @throws GlobException INVALID_VALUE when the truth holds an invalid value and no good copy is known
      */
@@ -148,7 +150,9 @@ final class Tiers implements AutoCloseable {
                 return found;
             }
             StoredGlob adopted = adopter.adopt(truth, found.get());
-            remember(adopted);
+            if (adopted.revision() > deletedAt(name)) {
+                remember(adopted);
+            } // else created from outside after a delete, not yet renumbered past it: the watcher's change does
             return Optional.of(adopted);
         });
     }

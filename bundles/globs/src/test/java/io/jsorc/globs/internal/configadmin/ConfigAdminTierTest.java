@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -261,15 +262,44 @@ class ConfigAdminTierTest {
      */
     @Test
     void aGlobCreatedFromOutsideAfterADeleteContinuesFromTheDeletedRevision() throws Exception {
-        store.set("O_CONFIG", "{\"v\":1}", null, ME);
-        store.set("O_CONFIG", "{\"v\":2}", null, ME);
-        Map<String, Object> revisionTwo = config("O_CONFIG");
-        assertEquals(2, store.delete("O_CONFIG", null, ME));
+        Map<String, Object> revisionTwo = deletedAtRevisionTwo("O_CONFIG");
         Map<String, Object> operators = new HashMap<>();
         operators.put("json", "{\"v\":\"operator\"}");
         admin.externalUpdate(GlobConfig.pid("O_CONFIG"), operators);
-        await("the operator's glob").untilAsserted(() -> assertEquals(3,
-                store.get("O_CONFIG").orElseThrow().revision()));
+        awaitWatcherDrained();
+        assertOperatorsGlobSurvivesAnEchoOf(revisionTwo);
+    }
+
+    /**
+     * Review 4, finding 3: the same when a read finds the operator's configuration before the watcher handled its
+     * event: the read neither takes it for revision 1 of ours nor hides the change from the watcher.
+     */
+    @Test
+    void aGlobCreatedFromOutsideAfterADeleteAndReadBeforeItsEventContinuesFromTheDeletedRevision() throws Exception {
+        Map<String, Object> revisionTwo = deletedAtRevisionTwo("O_CONFIG");
+        Hashtable<String, Object> operators = new Hashtable<>();
+        operators.put("json", "{\"v\":\"operator\"}");
+        admin.store.put(GlobConfig.pid("O_CONFIG"), operators); // in Config Admin, its event not sent yet
+        assertEquals("{\"v\":\"operator\"}", store.get("O_CONFIG").orElseThrow().json());
+        admin.externalUpdate(GlobConfig.pid("O_CONFIG"), operators); // now the event
+        awaitWatcherDrained();
+        assertEquals(List.of(0L, 3L), eventsOf("O_CONFIG").stream().filter(e -> e.newRevision() == 3)
+                .map(e -> List.of(e.oldRevision(), e.newRevision())).findFirst().orElse(List.of()),
+                "the operator's glob became revision 3, and said so: " + eventsOf("O_CONFIG"));
+        assertOperatorsGlobSurvivesAnEchoOf(revisionTwo);
+    }
+
+    /** Writes revisions 1 and 2 of {@code name}, deletes it, and returns what Config Admin held at revision 2. */
+    private Map<String, Object> deletedAtRevisionTwo(String name) {
+        store.set(name, "{\"v\":1}", null, ME);
+        store.set(name, "{\"v\":2}", null, ME);
+        Map<String, Object> revisionTwo = config(name);
+        assertEquals(2, store.delete(name, null, ME));
+        return revisionTwo;
+    }
+
+    private void assertOperatorsGlobSurvivesAnEchoOf(Map<String, Object> revisionTwo) {
+        assertEquals(3, store.get("O_CONFIG").orElseThrow().revision());
         revisionTwo.put(GlobConfig.FILEINSTALL_FILENAME, etc.resolve("jsorc.glob.O_CONFIG.cfg").toUri().toString());
         admin.externalUpdate(GlobConfig.pid("O_CONFIG"), revisionTwo);
         awaitWatcherDrained();
