@@ -275,8 +275,9 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 stopEverything(); // the close that follows sets NOT_STARTED: a removal is not a failure
                 return;
             }
-            if (run != mine) {
-                // run (or postRun) reset its own service, then failed: the nested start owns the state now
+            if (run != mine && (state == ServiceState.RUNNING || state == ServiceState.FAILED)) {
+                // run (or postRun) reset its own service, then failed: the nested start ended and owns the state (a
+                // nested start still under way when this run's bound passed was cut off with it: this run fails)
                 log.debug("{}: a failure of a run its own reset already ended is dropped: {}", display,
                         Errors.describe(e));
                 rethrowFatal(e);

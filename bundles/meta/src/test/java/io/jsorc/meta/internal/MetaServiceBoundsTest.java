@@ -783,4 +783,31 @@ class MetaServiceBoundsTest {
         assertTrue(seen.get(1) == service.getApp(), "the nested start's app is the one running");
         assertFalse(seen.get(1).closed);
     }
+    /**
+     * Review 5, finding 1: a run that resets its own service, whose nested start then outlasts the outer bound, ends
+     * FAILED with the timeout as its last error (not left STARTED without an app).
+     */
+    @Test
+    void aNestedStartThatOutlastsTheOuterBoundEndsFailed() {
+        meta.register(TestServices.source("nested", 0, 1, 1, () -> new Simple("nested") {
+            int runs;
+
+            @Override
+            protected App run(Hook hook) throws Exception {
+                if (++runs == 1) {
+                    selfReset(hook); // the nested start below hangs until interrupted
+                    return super.run(hook);
+                }
+                new CountDownLatch(1).await();
+                throw new AssertionError("never released");
+            }
+        }));
+        awaitState("nested", ServiceState.FAILED);
+        CommonService<?> service = meta.getService("nested", null);
+        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.FAILED, service.getState());
+        assertNull(service.getApp());
+        String lastError = meta.info("nested").orElseThrow().lastError();
+        assertTrue(lastError.contains("did not finish within 1 s"), lastError);
+    }
 }

@@ -56,6 +56,11 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private final Map<String, StoredGlob> known = new ConcurrentHashMap<>();
     /** The revision each deleted glob had: a configuration coming back at that revision or older is a stale echo. */
     private final Map<String, Long> deleted = new ConcurrentHashMap<>();
+    /**
+     * The revision each glob deleted from outside (config:delete) had: a configuration coming back at that revision
+     * or older (a restored backup) is not ours but an edit, which the watcher turns into the next revision.
+     */
+    private final Map<String, Long> deletedOutside = new ConcurrentHashMap<>();
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
     private final Watcher watcher = new Watcher(this);
 
@@ -153,7 +158,8 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         if (ours == null && gone != null && found.revision() <= gone) {
             return Optional.empty();
         }
-        return Optional.of(new Found(found, true));
+        Long goneOutside = deletedOutside.get(name);
+        return Optional.of(new Found(found, ours != null || goneOutside == null || found.revision() > goneOutside));
     }
 
     Optional<Map<String, Object>> configProperties(String name) throws IOException {
@@ -211,6 +217,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         byte[] before = f != null && Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
         StoredGlob wasKnown = known.put(name, glob); // before the event of our own update can arrive
         Long wasDeleted = deleted.remove(name);
+        Long wasDeletedOutside = deletedOutside.remove(name);
         try {
             if (f != null) {
                 CfgFile.writeAtomically(f, CfgFile.encode(header(name), GlobConfig.toProperties(glob)));
@@ -219,6 +226,9 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         } catch (IOException | RuntimeException e) {
             if (wasDeleted != null) {
                 deleted.put(name, wasDeleted);
+            }
+            if (wasDeletedOutside != null) {
+                deletedOutside.put(name, wasDeletedOutside);
             }
             restore(name, wasKnown, f, before);
             throw e;
@@ -266,6 +276,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             }
             known.remove(name);
             deleted.put(name, current.get().revision());
+            deletedOutside.remove(name); // our own delete: what comes back at its revision or older is an echo
             return true;
         }
     }
@@ -335,6 +346,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
                     return null; // our own delete, or never seen
                 }
                 known.remove(name);
+                deletedOutside.merge(name, before.revision(), Math::max);
                 Path f = file(name);
                 if (f != null) {
                     Files.deleteIfExists(f); // deleted by config:delete: the file must not bring it back

@@ -289,6 +289,28 @@ class ConfigAdminTierTest {
         assertOperatorsGlobSurvivesAnEchoOf(revisionTwo);
     }
 
+    /**
+     * Review 5, finding 2: after a delete made outside (config:delete), a configuration coming back with an old
+     * revision (a restored backup) and read before its event is an edit: renumbered past the deleted revision.
+     */
+    @Test
+    void aGlobRestoredAfterAnOutsideDeleteAndReadBeforeItsEventBecomesTheNextRevision() {
+        store.set("R_CONFIG", "{\"v\":1}", null, ME);
+        store.set("R_CONFIG", "{\"v\":2}", null, ME);
+        Map<String, Object> revisionTwo = config("R_CONFIG");
+        admin.externalDelete(GlobConfig.pid("R_CONFIG"));
+        awaitWatcherDrained();
+        assertTrue(store.get("R_CONFIG").isEmpty());
+        admin.store.put(GlobConfig.pid("R_CONFIG"), new Hashtable<>(revisionTwo)); // its event not sent yet
+        assertEquals("{\"v\":2}", store.get("R_CONFIG").orElseThrow().json());
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), revisionTwo);
+        awaitWatcherDrained();
+        assertEquals(3, store.get("R_CONFIG").orElseThrow().revision());
+        assertEquals("{\"v\":2}", store.get("R_CONFIG").orElseThrow().json());
+        assertTrue(eventsOf("R_CONFIG").stream().anyMatch(e -> e.oldRevision() == 0 && e.newRevision() == 3),
+                "its event: " + eventsOf("R_CONFIG"));
+    }
+
     /** Writes revisions 1 and 2 of {@code name}, deletes it, and returns what Config Admin held at revision 2. */
     private Map<String, Object> deletedAtRevisionTwo(String name) {
         store.set(name, "{\"v\":1}", null, ME);
