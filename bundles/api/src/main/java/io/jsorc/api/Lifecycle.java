@@ -28,6 +28,8 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     private volatile ServiceState state = ServiceState.NOT_STARTED;
     /** Which start attempt this is (1 for the first): a failure a service reports belongs to one run. */
     private volatile long run;
+    /** The last run that ended: RUNNING with its postRun returned, or FAILED. */
+    private volatile long settled;
     private volatile A app;
     private volatile Settings settings = Settings.INITIAL;
     private volatile boolean closed;
@@ -266,6 +268,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 service.postRun(hook);
                 return null;
             }, null);
+            settled = mine;
         } catch (Throwable e) {
             if (abandonedHere(e)) {
                 throw (CancellationException) e;
@@ -275,7 +278,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
                 stopEverything(); // the close that follows sets NOT_STARTED: a removal is not a failure
                 return;
             }
-            if (run != mine && (state == ServiceState.RUNNING || state == ServiceState.FAILED)) {
+            if (run != mine && settled == run) {
                 // run (or postRun) reset its own service, then failed: the nested start ended and owns the state (a
                 // nested start still under way when this run's bound passed was cut off with it: this run fails)
                 log.debug("{}: a failure of a run its own reset already ended is dropped: {}", display,
@@ -304,6 +307,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
 
     private void fail(Throwable error, boolean starting) {
         refuseIfAbandoned("a failure");
+        settled = run;
         record(error);
         stopEverything();
         if (!settings.quiet()) {

@@ -810,4 +810,43 @@ class MetaServiceBoundsTest {
         String lastError = meta.info("nested").orElseThrow().lastError();
         assertTrue(lastError.contains("did not finish within 1 s"), lastError);
     }
+    /**
+     * Review 6, finding 1: the same when the nested start is RUNNING but its postRun is still under way when the outer
+     * bound passes: that start has not ended, so the service FAILS with the timeout.
+     */
+    @Test
+    void aNestedStartWhosePostRunOutlastsTheOuterBoundEndsFailed() {
+        meta.register(TestServices.source("nestedpost", 0, 1, 1, () -> new Simple("nestedpost") {
+            int runs;
+            int posts;
+
+            @Override
+            protected App run(Hook hook) throws Exception {
+                if (++runs == 1) {
+                    selfReset(hook); // the nested start's postRun below hangs until interrupted
+                }
+                return super.run(hook);
+            }
+
+            @Override
+            protected void postRun(Hook hook) {
+                if (++posts > 1) {
+                    return;
+                }
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("postRun interrupted", e);
+                }
+            }
+        }));
+        awaitState("nestedpost", ServiceState.FAILED);
+        CommonService<?> service = meta.getService("nestedpost", null);
+        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        assertEquals(ServiceState.FAILED, service.getState());
+        assertNull(service.getApp());
+        String lastError = meta.info("nestedpost").orElseThrow().lastError();
+        assertTrue(lastError.contains("did not finish within 1 s"), lastError);
+    }
 }

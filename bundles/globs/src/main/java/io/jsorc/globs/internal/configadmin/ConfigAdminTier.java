@@ -346,6 +346,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
                     return null; // our own delete, or never seen
                 }
                 known.remove(name);
+                deleted.remove(name); // the operator's delete is the latest: what comes back follows it
                 deletedOutside.merge(name, before.revision(), Math::max);
                 Path f = file(name);
                 if (f != null) {

@@ -311,6 +311,29 @@ class ConfigAdminTierTest {
                 "its event: " + eventsOf("R_CONFIG"));
     }
 
+    /**
+     * Review 6, finding 2: the same when the glob had been deleted by us before, then created again from outside at a
+     * higher revision: the operator's config:delete is what the restored backup follows, not our older delete.
+     */
+    @Test
+    void aGlobRestoredAfterAnOutsideDeleteThatFollowedOurDeleteBecomesTheNextRevision() {
+        Map<String, Object> revisionTwo = deletedAtRevisionTwo("Q_CONFIG");
+        Hashtable<String, Object> seven = new Hashtable<>(revisionTwo);
+        seven.put(GlobConfig.REVISION, 7L);
+        seven.put("json", "{\"v\":7}");
+        admin.store.put(GlobConfig.pid("Q_CONFIG"), seven); // read before its event
+        assertEquals(7, store.get("Q_CONFIG").orElseThrow().revision());
+        admin.externalUpdate(GlobConfig.pid("Q_CONFIG"), seven);
+        awaitWatcherDrained();
+        admin.externalDelete(GlobConfig.pid("Q_CONFIG"));
+        awaitWatcherDrained();
+        assertTrue(store.get("Q_CONFIG").isEmpty());
+        admin.externalUpdate(GlobConfig.pid("Q_CONFIG"), revisionTwo); // an old backup restored
+        awaitWatcherDrained();
+        assertEquals("{\"v\":2}", store.get("Q_CONFIG").orElseThrow().json());
+        assertEquals(8, store.get("Q_CONFIG").orElseThrow().revision());
+    }
+
     /** Writes revisions 1 and 2 of {@code name}, deletes it, and returns what Config Admin held at revision 2. */
     private Map<String, Object> deletedAtRevisionTwo(String name) {
         store.set(name, "{\"v\":1}", null, ME);
