@@ -52,6 +52,35 @@ class MetaServiceBoundsTest {
                 .until(() -> meta.info(name).map(ServiceInfo::state).orElse(null) == state);
     }
 
+    /** Waits for {@code latch}, ignoring interrupts, as I/O that does not react to them does. */
+    static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        while (latch.getCount() > 0) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                // ignored on purpose
+            }
+        }
+    }
+
+    /** The instance of {@code name}, once no transition of it is pending. */
+    CommonService<?> settled(String name) {
+        CommonService<?> service = meta.getService(name, null);
+        await("no transition of " + name + " pending").atMost(Duration.ofSeconds(5))
+                .until(() -> !meta.transitionsPending(service));
+        return service;
+    }
+
+    /** {@code name} ends FAILED, without an app, with its 1 s start bound as its last error. */
+    void assertFailedWithTheTimeout(String name) {
+        awaitState(name, ServiceState.FAILED);
+        CommonService<?> service = settled(name);
+        assertEquals(ServiceState.FAILED, service.getState());
+        assertNull(service.getApp());
+        String lastError = meta.info(name).orElseThrow().lastError();
+        assertTrue(lastError.contains("did not finish within 1 s"), lastError);
+    }
+
     static boolean threadAlive(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix));
     }
@@ -391,13 +420,7 @@ class MetaServiceBoundsTest {
             @Override
             protected void postRun(Hook hook) {
                 spawnDaemon("w", MetaServiceBoundsTest::untilInterrupted, () -> {
-                    while (release.getCount() > 0) {
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            // ignored on purpose
-                        }
-                    }
+                    awaitIgnoringInterrupts(release);
                 });
             }
         }));
@@ -520,13 +543,7 @@ class MetaServiceBoundsTest {
                             return made;
                         }), instance -> {
                     if (built.size() > 1 && instance == built.get(1)) { // the unused one: its @Deactivate hangs
-                        while (releaseHangs.getCount() > 0) {
-                            try {
-                                releaseHangs.await();
-                            } catch (InterruptedException e) {
-                                // ignored on purpose
-                            }
-                        }
+                        awaitIgnoringInterrupts(releaseHangs);
                     }
                 }, null);
         meta.register(source);
@@ -563,9 +580,7 @@ class MetaServiceBoundsTest {
             }
         }));
         awaitState("selfish", ServiceState.FAILED);
-        CommonService<?> service = meta.getService("selfish", null);
-        await("the start transition is over").atMost(Duration.ofSeconds(5))
-                .until(() -> !meta.transitionsPending(service));
+        CommonService<?> service = settled("selfish");
         assertEquals(ServiceState.FAILED, service.getState());
         assertNull(service.getApp());
         assertTrue(built.get().closed, "the app run returned was closed");
@@ -589,13 +604,7 @@ class MetaServiceBoundsTest {
                 if (++posts > 1) {
                     return;
                 }
-                while (letGo.getCount() > 0) {
-                    try {
-                        letGo.await();
-                    } catch (InterruptedException e) {
-                        // ignored on purpose
-                    }
-                }
+                awaitIgnoringInterrupts(letGo);
                 try {
                     selfReset(hook);
                     resetOutcome.set(new AssertionError("the reset ran"));
@@ -611,8 +620,7 @@ class MetaServiceBoundsTest {
         assertTrue(tried.await(10, TimeUnit.SECONDS));
         assertTrue(resetOutcome.get() instanceof java.util.concurrent.CancellationException,
                 "refused: " + resetOutcome.get());
-        CommonService<?> service = meta.getService("stubborn", null);
-        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        CommonService<?> service = settled("stubborn");
         assertEquals(ServiceState.FAILED, service.getState());
     }
 
@@ -634,8 +642,7 @@ class MetaServiceBoundsTest {
             }
         }));
         awaitState("again", ServiceState.RUNNING);
-        CommonService<?> service = meta.getService("again", null);
-        await("the start is over").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        CommonService<?> service = settled("again");
         assertEquals(ServiceState.RUNNING, service.getState());
         assertEquals(2, seen.size());
         assertTrue(seen.get(1) == service.getApp(), "the nested start's app is the one running");
@@ -660,13 +667,7 @@ class MetaServiceBoundsTest {
                 if (++runs > 1) {
                     return super.run(hook);
                 }
-                while (letGo.getCount() > 0) {
-                    try {
-                        letGo.await();
-                    } catch (InterruptedException e) {
-                        // ignored on purpose: I/O that does not react to interrupt
-                    }
-                }
+                awaitIgnoringInterrupts(letGo);
                 try {
                     daemon("reader", () -> { });
                     spawnOutcome.set(new AssertionError("the daemon was spawned"));
@@ -685,8 +686,7 @@ class MetaServiceBoundsTest {
         assertTrue(tried.await(10, TimeUnit.SECONDS));
         assertTrue(spawnOutcome.get() instanceof java.util.concurrent.CancellationException,
                 "refused: " + spawnOutcome.get());
-        CommonService<?> service = meta.getService("late", null);
-        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        CommonService<?> service = settled("late");
         assertEquals(ServiceState.RUNNING, service.getState());
         assertEquals(List.of(), meta.info("late").orElseThrow().daemons());
         assertFalse(meta.info("late").orElseThrow().lastError().contains("late failure"),
@@ -730,13 +730,7 @@ class MetaServiceBoundsTest {
             @Override
             protected void closeApp(App app) throws Exception {
                 closing.countDown();
-                while (letGo.getCount() > 0) { // hangs, ignoring interrupts, until the test lets go
-                    try {
-                        letGo.await();
-                    } catch (InterruptedException e) {
-                        // ignored on purpose
-                    }
-                }
+                awaitIgnoringInterrupts(letGo);
                 super.closeApp(app);
             }
         }));
@@ -746,8 +740,7 @@ class MetaServiceBoundsTest {
         assertTrue(resetReturned.await(10, TimeUnit.SECONDS));
         assertTrue(resetOutcome.get() instanceof java.util.concurrent.CancellationException,
                 "refused: " + resetOutcome.get());
-        CommonService<?> service = meta.getService("cut", null);
-        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        CommonService<?> service = settled("cut");
         assertEquals(ServiceState.FAILED, service.getState());
         assertNull(service.getApp());
         await("the listener heard FAILED").atMost(Duration.ofSeconds(5)).until(() -> seen.contains(ServiceState.FAILED));
@@ -776,13 +769,13 @@ class MetaServiceBoundsTest {
             }
         }));
         awaitState("again2", ServiceState.RUNNING);
-        CommonService<?> service = meta.getService("again2", null);
-        await("the start is over").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
+        CommonService<?> service = settled("again2");
         assertEquals(ServiceState.RUNNING, service.getState());
         assertEquals(2, seen.size());
         assertTrue(seen.get(1) == service.getApp(), "the nested start's app is the one running");
         assertFalse(seen.get(1).closed);
     }
+
     /**
      * Review 5, finding 1: a run that resets its own service, whose nested start then outlasts the outer bound, ends
      * FAILED with the timeout as its last error (not left STARTED without an app).
@@ -802,14 +795,9 @@ class MetaServiceBoundsTest {
                 throw new AssertionError("never released");
             }
         }));
-        awaitState("nested", ServiceState.FAILED);
-        CommonService<?> service = meta.getService("nested", null);
-        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
-        assertEquals(ServiceState.FAILED, service.getState());
-        assertNull(service.getApp());
-        String lastError = meta.info("nested").orElseThrow().lastError();
-        assertTrue(lastError.contains("did not finish within 1 s"), lastError);
+        assertFailedWithTheTimeout("nested");
     }
+
     /**
      * Review 6, finding 1: the same when the nested start is RUNNING but its postRun is still under way when the outer
      * bound passes: that start has not ended, so the service FAILS with the timeout.
@@ -841,12 +829,6 @@ class MetaServiceBoundsTest {
                 }
             }
         }));
-        awaitState("nestedpost", ServiceState.FAILED);
-        CommonService<?> service = meta.getService("nestedpost", null);
-        await("nothing queued").atMost(Duration.ofSeconds(5)).until(() -> !meta.transitionsPending(service));
-        assertEquals(ServiceState.FAILED, service.getState());
-        assertNull(service.getApp());
-        String lastError = meta.info("nestedpost").orElseThrow().lastError();
-        assertTrue(lastError.contains("did not finish within 1 s"), lastError);
+        assertFailedWithTheTimeout("nestedpost");
     }
 }
