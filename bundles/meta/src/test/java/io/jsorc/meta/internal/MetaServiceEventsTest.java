@@ -6,28 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jsorc.api.CommonService;
-import io.jsorc.api.ServiceInfo;
 import io.jsorc.api.ServiceState;
 import io.jsorc.api.event.ServiceStateEvent;
 import io.jsorc.api.event.ServiceStateListener;
-import io.jsorc.globs.internal.glob.GlobStoreImpl;
 import io.jsorc.meta.internal.TestServices.Simple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
 /** Where state changes go (listeners, EventAdmin), the order of registrations, and handing instances back. */
-class MetaServiceEventsTest {
-
-    GlobStoreImpl globs;
-    MetaServiceImpl meta;
+class MetaServiceEventsTest extends MetaServiceTestBase {
 
     /** An EventAdmin that records what it is sent. */
     static final class RecordingEventAdmin implements EventAdmin {
@@ -46,23 +39,6 @@ class MetaServiceEventsTest {
         List<String> topicsOf(String name) {
             return sent.stream().filter(e -> name.equals(e.getProperty("name"))).map(Event::getTopic).toList();
         }
-    }
-
-    @BeforeEach
-    void setUp() {
-        globs = new GlobStoreImpl();
-        meta = new MetaServiceImpl(globs, (owner, name, supplier) -> null);
-    }
-
-    @AfterEach
-    void tearDown() {
-        meta.close();
-        globs.close();
-    }
-
-    void awaitState(String name, ServiceState state) {
-        await("service " + name + " to be " + state).atMost(Duration.ofSeconds(10))
-                .until(() -> meta.info(name).map(ServiceInfo::state).orElse(null) == state);
     }
 
     static List<String> running(List<ServiceStateEvent> events, String name) {

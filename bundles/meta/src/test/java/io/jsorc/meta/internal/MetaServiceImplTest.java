@@ -23,37 +23,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** MetaService without OSGi (as the test kit runs it), over the real in-memory glob store. */
-class MetaServiceImplTest {
+class MetaServiceImplTest extends MetaServiceTestBase {
 
     static final Origin TEST = Origin.local("test", "test");
-    GlobStoreImpl globs;
-    MetaServiceImpl meta;
     final List<ServiceStateEvent> events = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void setUp() {
-        globs = new GlobStoreImpl();
-        meta = new MetaServiceImpl(globs, (owner, name, supplier) -> {
+    @Override
+    MetaServiceImpl newMeta(GlobStoreImpl store) {
+        return new MetaServiceImpl(store, (owner, name, supplier) -> {
             meta.register(TestServices.source(name, 0, supplier));
             return null;
         });
+    }
+
+    @BeforeEach
+    void listen() {
         meta.addStateListener(events::add);
-    }
-
-    @AfterEach
-    void tearDown() {
-        meta.close();
-        globs.close();
-    }
-
-    void awaitState(String name, ServiceState state) {
-        await("service " + name + " to be " + state).atMost(Duration.ofSeconds(10))
-                .until(() -> meta.info(name).map(ServiceInfo::state).orElse(null) == state);
     }
 
     List<String> transitionsOf(String name) {
