@@ -319,17 +319,7 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
             }
         }
         setState(ServiceState.FAILED, error);
-        try {
-            runtime.callAuthor("onFailed", runtime.stopTimeout(), () -> {
-                service.onFailed(error);
-                return null;
-            }, null);
-        } catch (Exception e) {
-            if (abandonedHere(e)) {
-                throw (CancellationException) e;
-            }
-            log.warn("onFailed of {} failed: {}", service.getClass().getName(), Errors.describe(e));
-        }
+        stopCall("onFailed", () -> service.onFailed(error), "onFailed of {} failed: {}");
     }
 
     private void record(Throwable error) {
@@ -350,16 +340,30 @@ final class Lifecycle<A> implements InstanceControl<Hook> {
     }
 
     private void closeApp(A old) {
+        stopCall("closeApp", () -> service.closeApp(old), "Closing the app of {} failed: {}");
+    }
+
+    /** Author code bound by the stop timeout, as {@code closeApp}. */
+    private interface StopCode {
+        void run() throws Exception;
+    }
+
+    /**
+     * Calls {@code code} within the stop timeout; its failure is logged ({@code warning} with the class and the
+     * reason), never thrown, except the refusal of a thread cut off while it waited: the rest of its transition is
+     * refused.
+     */
+    private void stopCall(String what, StopCode code, String warning) {
         try {
-            runtime.callAuthor("closeApp", runtime.stopTimeout(), () -> {
-                service.closeApp(old);
+            runtime.callAuthor(what, runtime.stopTimeout(), () -> {
+                code.run();
                 return null;
             }, null);
         } catch (Exception e) {
             if (abandonedHere(e)) {
-                throw (CancellationException) e; // cut off while it waited: the rest of its transition is refused
+                throw (CancellationException) e;
             }
-            log.warn("Closing the app of {} failed: {}", service.getClass().getName(), Errors.describe(e));
+            log.warn(warning, service.getClass().getName(), Errors.describe(e));
         }
     }
 

@@ -159,10 +159,10 @@ class DaemonsTest {
         CountDownLatch release = new CountDownLatch(1);
         Svc svc = new Svc();
         runtime.stopTimeout = Duration.ofMillis(200);
-        svc.inPostRun = () -> svc.spawn("stubborn", ignoringInterrupts(release), null);
+        svc.inPostRun = () -> svc.spawn("obstinate", ignoringInterrupts(release), null);
         InstanceControl<Hook> control = started(svc);
         control.reset(null, false);
-        assertEquals(List.of("daemon stubborn@jsorc/svc/stubborn"), runtime.abandonedThreads);
+        assertEquals(List.of("daemon obstinate@jsorc/svc/obstinate"), runtime.abandonedThreads);
         assertEquals(List.of(), svc.getDaemons(), "forgotten, though its thread lives on");
         release.countDown();
     }
@@ -267,11 +267,11 @@ class DaemonsTest {
         CountDownLatch release = new CountDownLatch(1);
         Svc svc = new Svc();
         runtime.stopTimeout = Duration.ofSeconds(30);
-        svc.inPostRun = () -> svc.spawn("stubborn", ignoringInterrupts(release), null);
+        svc.inPostRun = () -> svc.spawn("obstinate", ignoringInterrupts(release), null);
         started(svc);
         AtomicReference<Boolean> interruptKept = new AtomicReference<>();
         Thread terminator = new Thread(() -> {
-            svc.terminate("stubborn");
+            svc.terminate("obstinate");
             interruptKept.set(Thread.currentThread().isInterrupted());
         });
         terminator.start();

@@ -575,7 +575,7 @@ class MetaServiceBoundsTest extends MetaServiceTestBase {
         CountDownLatch letGo = new CountDownLatch(1);
         CountDownLatch tried = new CountDownLatch(1);
         AtomicReference<Throwable> resetOutcome = new AtomicReference<>();
-        meta.register(TestServices.source("stubborn", 0, 1, 1, () -> new Simple("stubborn") {
+        meta.register(TestServices.source("obstinate", 0, 1, 1, () -> new Simple("obstinate") {
             int posts;
 
             @Override
@@ -594,12 +594,12 @@ class MetaServiceBoundsTest extends MetaServiceTestBase {
                 }
             }
         }));
-        awaitState("stubborn", ServiceState.FAILED); // postRun past its 1 s bound
+        awaitState("obstinate", ServiceState.FAILED); // postRun past its 1 s bound
         letGo.countDown();
         assertTrue(tried.await(10, TimeUnit.SECONDS));
         assertTrue(resetOutcome.get() instanceof java.util.concurrent.CancellationException,
                 "refused: " + resetOutcome.get());
-        CommonService<?> service = settled("stubborn");
+        CommonService<?> service = settled("obstinate");
         assertEquals(ServiceState.FAILED, service.getState());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jsorc.api.config.Origin;
 import io.jsorc.api.config.StoredGlob;
 import io.jsorc.api.spi.GlobTier.TierChange;
+import io.jsorc.globs.internal.glob.GlobTierContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +45,7 @@ class TierLevelTest {
         tier = new ConfigAdminTier(admin, etc);
         assertEquals("configadmin", tier.name());
         assertEquals(100, tier.order());
-        assertTrue(tier.putIfAbsent(glob("G", "1", 1)));
-        assertFalse(tier.putIfAbsent(glob("G", "2", 1)));
-        assertTrue(tier.compareAndSet("G", 1, glob("G", "2", 2)));
-        assertFalse(tier.compareAndSet("G", 1, glob("G", "3", 3)));
-        assertFalse(tier.compareAndSet("ABSENT", 1, glob("ABSENT", "3", 2)));
-        assertEquals("2", tier.get("G").orElseThrow().json());
-        assertFalse(tier.delete("G", 1));
-        assertFalse(tier.delete("ABSENT", 1));
-        assertTrue(tier.delete("G", 2));
-        assertTrue(tier.get("G").isEmpty());
+        GlobTierContract.assertCompareAndSetContract(tier);
     }
 
     @Test

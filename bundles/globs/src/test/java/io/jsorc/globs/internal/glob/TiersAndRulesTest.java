@@ -38,16 +38,7 @@ class TiersAndRulesTest {
         MemoryTier memory = new MemoryTier();
         assertEquals("memory", memory.name());
         assertEquals(Integer.MIN_VALUE, memory.order());
-        assertTrue(memory.putIfAbsent(glob("G", "1", 1)));
-        assertFalse(memory.putIfAbsent(glob("G", "2", 1)));
-        assertFalse(memory.compareAndSet("G", 5, glob("G", "2", 6)));
-        assertFalse(memory.compareAndSet("ABSENT", 1, glob("ABSENT", "2", 2)));
-        assertTrue(memory.compareAndSet("G", 1, glob("G", "2", 2)));
-        assertEquals("2", memory.get("G").orElseThrow().json());
-        assertFalse(memory.delete("G", 1));
-        assertFalse(memory.delete("ABSENT", 1));
-        assertTrue(memory.delete("G", 2));
-        assertTrue(memory.get("G").isEmpty());
+        GlobTierContract.assertCompareAndSetContract(memory);
         memory.put(glob("H", "1", 3));
         assertEquals(List.of("H"), memory.list());
         memory.clear();
