@@ -54,13 +54,15 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** What this tier last wrote or saw per name: a configuration that differs was edited behind our back. */
     private final Map<String, StoredGlob> known = new ConcurrentHashMap<>();
-    /** The revision each deleted glob had: a configuration coming back at that revision or older is a stale echo. */
-    private final Map<String, Long> deleted = new ConcurrentHashMap<>();
     /**
-     * The revision each glob deleted from outside (config:delete) had: a configuration coming back at that revision
-     * or older (a restored backup) is not ours but an edit, which the watcher turns into the next revision.
+     * The last delete of a glob: its revision, and whether this store made it. A configuration coming back at that
+     * revision or older is a stale echo after our delete, but an edit (a restored backup, which the watcher turns
+     * into the next revision) after an operator's config:delete.
      */
-    private final Map<String, Long> deletedOutside = new ConcurrentHashMap<>();
+    private record Deletion(long revision, boolean ours) {
+    }
+
+    private final Map<String, Deletion> deleted = new ConcurrentHashMap<>();
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
     private final Watcher watcher = new Watcher(this);
 
@@ -154,12 +156,11 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         if (ours != null && found.revision() < ours.revision()) {
             return Optional.of(new Found(ours, true));
         }
-        Long gone = deleted.get(name);
-        if (ours == null && gone != null && found.revision() <= gone) {
-            return Optional.empty();
+        Deletion gone = deleted.get(name);
+        if (ours != null || gone == null || found.revision() > gone.revision()) {
+            return Optional.of(new Found(found, true));
         }
-        Long goneOutside = deletedOutside.get(name);
-        return Optional.of(new Found(found, ours != null || goneOutside == null || found.revision() > goneOutside));
+        return gone.ours() ? Optional.empty() : Optional.of(new Found(found, false));
     }
 
     Optional<Map<String, Object>> configProperties(String name) throws IOException {
@@ -216,8 +217,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         Path f = file(name);
         byte[] before = f != null && Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
         StoredGlob wasKnown = known.put(name, glob); // before the event of our own update can arrive
-        Long wasDeleted = deleted.remove(name);
-        Long wasDeletedOutside = deletedOutside.remove(name);
+        Deletion wasDeleted = deleted.remove(name);
         try {
             if (f != null) {
                 CfgFile.writeAtomically(f, CfgFile.encode(header(name), GlobConfig.toProperties(glob)));
@@ -226,9 +226,6 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         } catch (IOException | RuntimeException e) {
             if (wasDeleted != null) {
                 deleted.put(name, wasDeleted);
-            }
-            if (wasDeletedOutside != null) {
-                deletedOutside.put(name, wasDeletedOutside);
             }
             restore(name, wasKnown, f, before);
             throw e;
@@ -275,8 +272,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
                 throw e;
             }
             known.remove(name);
-            deleted.put(name, current.get().revision());
-            deletedOutside.remove(name); // our own delete: what comes back at its revision or older is an echo
+            deleted.put(name, new Deletion(current.get().revision(), true));
             return true;
         }
     }
@@ -346,8 +342,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
                     return null; // our own delete, or never seen
                 }
                 known.remove(name);
-                deleted.remove(name); // the operator's delete is the latest: what comes back follows it
-                deletedOutside.merge(name, before.revision(), Math::max);
+                deleted.put(name, new Deletion(before.revision(), false)); // the latest: what comes back follows it
                 Path f = file(name);
                 if (f != null) {
                     Files.deleteIfExists(f); // deleted by config:delete: the file must not bring it back
@@ -377,9 +372,9 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
 
     /** A configuration carrying the revision of a glob this tier deleted, or an older one. */
     private boolean staleAfterDelete(String name, Map<String, Object> props) {
-        Long gone = deleted.get(name);
-        return gone != null && props.containsKey(GlobConfig.REVISION)
-                && GlobConfig.asLong(props.get(GlobConfig.REVISION), Long.MAX_VALUE) <= gone;
+        Deletion gone = deleted.get(name);
+        return gone != null && gone.ours() && props.containsKey(GlobConfig.REVISION)
+                && GlobConfig.asLong(props.get(GlobConfig.REVISION), Long.MAX_VALUE) <= gone.revision();
     }
 
     /**
