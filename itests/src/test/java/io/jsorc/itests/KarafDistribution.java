@@ -182,7 +182,7 @@ final class KarafDistribution implements AutoCloseable {
      * Runs {@code command} in {@code dir} with output to temp files (no pipe can fill up), bounded by {@code timeout}.
      * With {@code liveStdin} the process gets a stdin pipe that stays open until it exits, else /dev/null.
      */
-    private static Result run(Path dir, List<String> command, Duration timeout, boolean liveStdin)
+    static Result run(Path dir, List<String> command, Duration timeout, boolean liveStdin)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run-", ".out");
         Path err = Files.createTempFile(dir, "run-", ".err");

@@ -1,0 +1,148 @@
+package io.jsorc.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * A newcomer's ten minutes: {@code archetype:generate} from the local catalog, {@code mvn package} of what it made
+ * (with its own unit test), then its jar dropped into {@code deploy/} of a fresh copy of our distribution: listed,
+ * RUNNING after {@code config-set} + {@code service-refresh}, serving, and gone with its threads once deleted.
+ * Maven runs as a child process on the reactor's own local repository (offline when the reactor is).
+ */
+public class ArchetypeIT {
+
+    private static final Duration MAVEN_TIMEOUT = Duration.ofMinutes(5);
+    private static final String SERVICE = "greeter";
+
+    private static Path project;
+    private static KarafDistribution karaf;
+
+    @BeforeClass
+    public static void generateAndStart() throws Exception {
+        Path work = Paths.get("target", "archetype-it", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        Files.createDirectories(work);
+        KarafDistribution.Result generate = maven(work, "org.apache.maven.plugins:maven-archetype-plugin:"
+                + System.getProperty("archetype.version") + ":generate", "-DarchetypeCatalog=local",
+                "-DarchetypeGroupId=io.jsorc", "-DarchetypeArtifactId=jsorc-service-archetype",
+                "-DarchetypeVersion=" + System.getProperty("project.version"),
+                "-DgroupId=org.example", "-DartifactId=greeter-service", "-Dpackage=org.example.greeter");
+        assertTrue("archetype:generate: " + generate, generate.ok());
+        project = work.resolve("greeter-service");
+
+        Path assembly = Paths.get(System.getProperty("jsorc.assembly", "target/jsorc-assembly.tar.gz"));
+        karaf = KarafDistribution.unpack(assembly, work.resolve("karaf"));
+        karaf.start(false);
+    }
+
+    @AfterClass
+    public static void stopIt() throws Exception {
+        if (karaf != null) {
+            karaf.close();
+            if (!Boolean.getBoolean("jsorc.itest.keep")) {
+                karaf.delete();
+            }
+        }
+    }
+
+    @Test
+    public void theGeneratedServiceBuildsDeploysRunsAndLeavesNoThreadWhenDeleted() throws Exception {
+        assertTrue("generated " + project.resolve("src/main/java/org/example/greeter/GreeterService.java"),
+                Files.isRegularFile(project.resolve("src/main/java/org/example/greeter/GreeterService.java")));
+        assertTrue("generated README", Files.readString(project.resolve("README.md")).contains("jsorc:service-refresh greeter"));
+
+        KarafDistribution.Result build = maven(project, "package");
+        assertTrue("mvn package of the generated project: " + build, build.ok());
+        assertTrue("its unit tests ran and passed: " + build.out(),
+                build.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"));
+        Path jar = project.resolve("target/greeter-service-1.0-SNAPSHOT.jar");
+        assertTrue(jar + " built", Files.isRegularFile(jar));
+
+        String password = Files.readString(karaf.home().resolve("etc/admin.password"), StandardCharsets.UTF_8).trim();
+        karaf.awaitClient("admin", password, "jsorc:service-list");
+        Path deployed = karaf.home().resolve("deploy/greeter-service.jar");
+        Files.copy(jar, deployed);
+        await("greeter listed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> serviceLine(password).contains("NOT_STARTED"));
+
+        int port = FreePorts.pick(1)[0];
+        KarafDistribution.Result set = karaf.client("admin", password,
+                "jsorc:config-set GREETER_CONFIG '{\"enabled\":true,\"port\":" + port + ",\"greeting\":\"hello_from_karaf\"}'");
+        assertTrue("config-set: " + set, set.ok());
+        KarafDistribution.Result refresh = karaf.client("admin", password, "jsorc:service-refresh " + SERVICE);
+        assertTrue("service-refresh: " + refresh, refresh.ok() && refresh.out().contains("RUNNING"));
+        assertTrue(serviceLine(password), serviceLine(password).contains("RUNNING"));
+        assertEquals("the daemon answers on port " + port, "hello_from_karaf", readLine(port));
+        assertTrue("its daemon thread runs", threadsOfTheService(password).contains("jsorc/greeter/listener"));
+
+        Files.delete(deployed);
+        await("greeter no longer listed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> serviceLine(password).isEmpty());
+        assertEquals("threads named jsorc/greeter/* in Karaf", List.of(), threadsOfTheService(password));
+        assertFalse("port " + port + " closed", accepts(port));
+    }
+
+    /** The service-list line of the greeter, or "" when it is not listed. */
+    private static String serviceLine(String password) throws Exception {
+        KarafDistribution.Result list = karaf.client("admin", password, "jsorc:service-list");
+        assertTrue("service-list: " + list, list.ok());
+        return list.out().lines().filter(l -> l.contains(SERVICE)).findFirst().orElse("");
+    }
+
+    /** Names of Karaf's live threads that belong to the greeter ({@code shell:threads --list}). */
+    private static List<String> threadsOfTheService(String password) throws Exception {
+        KarafDistribution.Result threads = karaf.client("admin", password, "shell:threads --list");
+        assertTrue("shell:threads: " + threads, threads.ok());
+        List<String> names = new ArrayList<>();
+        threads.out().lines().filter(l -> l.contains("jsorc/" + SERVICE + "/"))
+                .forEach(l -> names.add(l.replaceAll(".*(jsorc/" + SERVICE + "/\\S+).*", "$1")));
+        return names;
+    }
+
+    private static String readLine(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code mvn -B [-o] -Dmaven.repo.local=<the reactor's> args...} in {@code dir}, bounded. */
+    private static KarafDistribution.Result maven(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("maven.home"), "bin", "mvn").toString());
+        command.add("-B");
+        command.add("-ntp");
+        if ("offline=true".equals(System.getProperty("jsorc.maven.offline"))) {
+            command.add("-o");
+        }
+        command.add("-Dmaven.repo.local=" + System.getProperty("maven.repo.local"));
+        command.addAll(Stream.of(args).toList());
+        return KarafDistribution.run(dir, command, MAVEN_TIMEOUT, false);
+    }
+}
