@@ -18,17 +18,22 @@ public final class ServiceProperties {
     public static final String SERVICE_MANIFEST = "jsorc.service.manifest";
 
     /**
-     * Seconds (an integer) that {@code run}, {@code postRun} and the settings may each take before the service is
-     * marked FAILED; default {@value #DEFAULT_START_TIMEOUT_SECONDS}.
+     * Seconds (an integer, or a string of one) that {@code buildManifest}, {@code buildConfig}, {@code run} and
+     * {@code postRun} may each take; past it the call is interrupted and abandoned and the service FAILS. Default
+     * {@value #DEFAULT_START_TIMEOUT_SECONDS}; at least 1. Set it on the component:
+     * {@code property = ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=60"}. Read when the registration
+     * arrives (changing it means redeploying the bundle).
      */
     public static final String SERVICE_START_TIMEOUT = "jsorc.service.start.timeout";
 
     public static final int DEFAULT_START_TIMEOUT_SECONDS = 30;
 
     /**
-     * Seconds (an integer) that stopping the daemons, and separately {@code closeApp} and {@code onFailed}, may
-     * take; past it the thread is abandoned (logged, shown in {@code service-info}); default
-     * {@value #DEFAULT_STOP_TIMEOUT_SECONDS}.
+     * Seconds (an integer, or a string of one) that stopping the daemons (interrupt, stoppers, join: one deadline
+     * for all of them), and separately {@code closeApp} and {@code onFailed}, may take; past it the thread is
+     * abandoned (logged, shown in {@code service-info}). Default {@value #DEFAULT_STOP_TIMEOUT_SECONDS}; at least 1.
+     * Set as {@link #SERVICE_START_TIMEOUT} is. A {@code bundle:stop} of the service's bundle is bounded by it too:
+     * it returns once the service's instances are closed or abandoned.
      */
     public static final String SERVICE_STOP_TIMEOUT = "jsorc.service.stop.timeout";
 
