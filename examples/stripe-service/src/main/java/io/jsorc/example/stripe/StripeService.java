@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * passed to the client.</li>
  * </ul>
  *
- * <p>{@link #run} only builds the client (no network call), so starting never waits on Stripe. {@link #postRun}
+ * <p>The shape is what {@code io.jsorc:jsorc-service-archetype} generates, plus Stripe. {@link #run} only builds the client (no network call), so starting never waits on Stripe. {@link #postRun}
  * spawns one daemon, {@code jsorc/stripe/automation}, which takes the requests made by the automation methods
  * ({@link #runPayment}, {@link #runAddUser}, {@link #runRemoveUser}) from a queue, logs and counts them; it
  * blocks in {@code take()} and ends as soon as it is interrupted (reset, failure, bundle stop).
@@ -36,8 +36,17 @@ import org.slf4j.LoggerFactory;
  */
 @Component(scope = ServiceScope.PROTOTYPE, service = CommonService.class,
         configurationPolicy = ConfigurationPolicy.IGNORE,
-        property = { ServiceProperties.SERVICE_NAME + "=stripe", ServiceProperties.SERVICE_CONFIG + "=STRIPE_CONFIG" })
+        property = {
+            ServiceProperties.SERVICE_NAME + "=" + StripeService.NAME,
+            ServiceProperties.SERVICE_CONFIG + "=" + StripeService.CONFIG,
+            // seconds: buildConfig, run and postRun may each take this long before the service FAILS
+            ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=30",
+            // seconds: stopping the daemon (interrupt, join) may take this long; closeApp as long again
+            ServiceProperties.SERVICE_STOP_TIMEOUT + ":Integer=10" })
 public class StripeService extends CommonService<StripeClient> {
+
+    /** The service name ({@code jsorc:service-refresh stripe}). */
+    public static final String NAME = "stripe";
 
     /** The glob this service reads. */
     public static final String CONFIG = "STRIPE_CONFIG";
@@ -141,7 +150,10 @@ public class StripeService extends CommonService<StripeClient> {
         return requests.offer(request);
     }
 
-    /** The daemon's body: handles requests until interrupted. */
+    /**
+     * The daemon's body: handles requests until interrupted. {@code take()} ends on the interrupt a reset sends,
+     * so this daemon needs no stopper.
+     */
     private void work(BlockingQueue<Request> queue) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
