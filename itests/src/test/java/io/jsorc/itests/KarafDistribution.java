@@ -200,7 +200,15 @@ final class KarafDistribution implements AutoCloseable {
         Process process = builder.start();
         // stdin is a pipe we keep open until the process exits: bin/client needs a live stdin
         try (OutputStream stdin = process.getOutputStream()) {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean ended;
+            try {
+                ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);   // leave no orphan behind
+                process.destroyForcibly();
+                throw e;
+            }
+            if (!ended) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new AssertionError(String.join(" ", redact(command)) + " did not exit within " + timeout.toSeconds()

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #buildConfig} reads the glob, writing {@link #DEFAULTS} the first time (disabled: nothing happens until
  * an operator enables it);</li>
  * <li>{@link #run} builds the app from the config and returns it; throwing makes the service FAILED with the
- * exception's message as its last error;</li>
+ * exception's first useful message as its last error ({@code jsorc:service-info}, which also shows the stack);</li>
  * <li>{@link #postRun} spawns the background work as daemons;</li>
  * <li>{@code closeApp} (here the default: {@code close()} of an {@link AutoCloseable} app) releases the app on
  * reset, failure and removal.</li>
@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
         property = {
             ServiceProperties.SERVICE_NAME + "=" + ${className}.NAME,
             ServiceProperties.SERVICE_CONFIG + "=" + ${className}.CONFIG,
-            // seconds: buildConfig, run and postRun may each take this long before the service FAILS
+            // seconds: buildConfig, run and postRun may each take this long, then they are interrupted
             ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=30",
-            // seconds: stopping the daemons (interrupt, stopper, join) may take this long; closeApp as long again
+            // seconds: stopping the daemons (interrupt, stopper, join) may take this long; closeApp and onFailed
+            // as long again each
             ServiceProperties.SERVICE_STOP_TIMEOUT + ":Integer=10" })
 public class ${className} extends CommonService<ServerSocket> {
 
@@ -72,6 +73,9 @@ public class ${className} extends CommonService<ServerSocket> {
         defaults.put("greeting", "hello from ${serviceName}");
         DEFAULTS = Collections.unmodifiableMap(defaults);
     }
+
+    /** accept() failing this many times in a row (no file descriptors left, ...) fails the service. */
+    static final int MAX_ACCEPT_FAILURES = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(${className}.class);
 
@@ -123,24 +127,38 @@ public class ${className} extends CommonService<ServerSocket> {
     }
 
     /**
-     * The daemon's body: a loop that ends when interrupted or when its socket is closed. An exception escaping
-     * here would fail the service; a bad client only costs its own connection.
+     * The daemon's body: a loop that ends when interrupted or when its socket is closed. An exception escaping a
+     * daemon's body would end only the daemon and leave the service RUNNING without it: so a bug here, or
+     * {@code accept()} failing again and again, fails the service ({@code failed}), and the JsOrc loop or an
+     * operator's {@code service-refresh} brings it back. A bad client only costs its own connection.
      */
     private void serve(ServerSocket server, String greeting) {
         byte[] line = (greeting + "\n").getBytes(StandardCharsets.UTF_8);
-        while (!Thread.currentThread().isInterrupted() && !server.isClosed()) {
-            try (Socket client = server.accept()) {
-                client.setSoTimeout(5_000);
-                OutputStream out = client.getOutputStream();
-                out.write(line);
-                out.flush();
-                served.incrementAndGet();
-            } catch (IOException e) {
-                if (server.isClosed()) {
-                    return;                          // the stopper closed it: stop quietly
+        int failuresInARow = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                try (Socket client = server.accept()) {
+                    failuresInARow = 0;
+                    OutputStream out = client.getOutputStream();
+                    out.write(line);
+                    out.flush();
+                    served.incrementAndGet();
+                } catch (IOException e) {
+                    if (server.isClosed()) {
+                        return;                              // the stopper closed it: stop quietly
+                    }
+                    if (++failuresInARow >= MAX_ACCEPT_FAILURES) {
+                        failed(new IOException(NAME + " could not accept connections: " + e.getMessage(), e));
+                        return;
+                    }
+                    LOG.debug("{}: a connection failed: {}", NAME, e.toString());
+                    Thread.sleep(100L * failuresInARow);     // back off; ends at once on interrupt
                 }
-                LOG.debug("{}: a connection failed: {}", NAME, e.toString());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();              // stopped while backing off
+        } catch (RuntimeException e) {
+            failed(e);
         }
     }
 

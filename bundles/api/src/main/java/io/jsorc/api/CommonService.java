@@ -17,23 +17,31 @@ import org.osgi.annotation.versioning.ConsumerType;
  *                     ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=30"})       // seconds
  * public class WeatherService extends CommonService<WeatherClient> {
  *
+ *     @Override
  *     protected Map<String, Object> buildConfig(Hook hook) {
  *         return hook.serviceGlob("WEATHER_CONFIG", DEFAULTS);    // {"enabled": false, "url": ..., "poll_seconds": 60}
  *     }
  *
+ *     @Override
  *     protected WeatherClient run(Hook hook) throws IOException {   // the app; throwing = FAILED
  *         return WeatherClient.connect((String) getConfig().get("url"));
  *     }
  *
+ *     @Override
  *     protected void postRun(Hook hook) {                         // background work: daemons
  *         WeatherClient client = getApp();
  *         spawnDaemon("poller", () -> {
- *             while (!Thread.currentThread().isInterrupted()) {
- *                 client.poll();                                  // blocking I/O: the stopper ends it
+ *             try {
+ *                 while (!Thread.currentThread().isInterrupted()) {
+ *                     client.poll();                              // blocking I/O: the stopper ends it
+ *                 }
+ *             } catch (IOException e) {
+ *                 if (!client.isDisconnected()) failed(e);        // else: stopped
  *             }
  *         }, client::disconnect);
  *     }
  *
+ *     @Override
  *     protected void closeApp(WeatherClient client) {             // on reset, failure, removal
  *         client.close();
  *     }
@@ -57,13 +65,16 @@ import org.osgi.annotation.versioning.ConsumerType;
  * called on platform threads, never under a lock, with the bundle's class loader as context class loader:
  * {@code buildManifest}, {@code buildConfig}, {@code run} and {@code postRun} within
  * {@link ServiceProperties#SERVICE_START_TIMEOUT} seconds, {@code closeApp} and {@code onFailed} within
- * {@link ServiceProperties#SERVICE_STOP_TIMEOUT} seconds. Past its bound the call is interrupted and abandoned
- * (the service FAILS with the hung thread's stack as its last error); so honour interrupts. What an abandoned call
+ * {@link ServiceProperties#SERVICE_STOP_TIMEOUT} seconds. Past its bound the call is interrupted and abandoned —
+ * {@code run} or {@code postRun}: the service FAILS; {@code buildManifest} or {@code buildConfig}: a settings error;
+ * {@code closeApp} or {@code onFailed}: a WARN — with the hung thread's stack as the last error's detail
+ * ({@code service-info}); so honour interrupts. What an abandoned call
  * still does on its own thread changes nothing: {@code start}, {@code reset}, {@code spawnDaemon} and
  * {@code terminateDaemon} called there throw {@link java.util.concurrent.CancellationException}, a {@code failed}
  * reported there is dropped, and an app its {@code run} returns late is closed.
  *
- * <p>Logging: the platform logs about a service under the service's own class name.
+ * <p>Logging: the platform logs a service's life cycle (its start failures, its daemons terminating) under the
+ * service's own class name; the runtime's own lines (a hung thread given up) under {@code io.jsorc.meta}.
  *
  * <p>Thread-safety: every public and protected method is thread-safe.
  *
@@ -88,8 +99,8 @@ public abstract class CommonService<A> {
      * {@link #buildManifest}; never while the service runs. <b>Thread:</b> a platform thread named
      * {@code jsorc/<service>/buildConfig}, one transition of this instance at a time, no lock held.
      * <b>Bound:</b> {@link ServiceProperties#SERVICE_START_TIMEOUT}, then interrupted. <b>Context class loader:</b>
-     * the bundle's. Throwing (or overrunning) is a settings error: the service stays disabled, with the error as
-     * its last error.
+     * the bundle's. Throwing (or overrunning) is a settings error, not a failure: the service stays NOT_STARTED and
+     * disabled, with the error as its last error.
      *
      * @param hook the platform: globs and other services
      * @return the config, {@code enabled} and {@code quiet} included; a {@code LinkedHashMap} keeps key order
@@ -163,7 +174,8 @@ public abstract class CommonService<A> {
      *
      * <p><b>Thread:</b> a platform thread ({@code jsorc/<service>/closeApp}), no lock held. <b>Bound:</b>
      * {@link ServiceProperties#SERVICE_STOP_TIMEOUT}, then interrupted and abandoned. <b>Context class loader:</b>
-     * the bundle's. An exception is logged (WARN) and the app is dropped anyway.
+     * the bundle's. An exception is logged (WARN) and the app is dropped anyway. An app that {@link #run} returns
+     * after its bound is closed too, on the thread that returned it, without a bound.
      *
      * @param app the app {@link #run} returned (never null)
      * @throws Exception logged; the app is dropped anyway
@@ -222,12 +234,15 @@ public abstract class CommonService<A> {
     }
 
     /**
-     * Marks this service FAILED: daemons stopped, app closed and null, {@link #onFailed} called. Never waits: the
-     * failure is queued as a transition and applies to the run it belongs to (a daemon's failure to the run that
-     * spawned the daemon), so a daemon failing because a reset stopped it does not fail the next run.
+     * Marks this service FAILED: daemons stopped, app closed and null, {@link #onFailed} called. From a daemon or
+     * any other thread it never waits: the failure is queued as a transition and applies to the run it belongs to
+     * (a daemon's failure to the run that spawned the daemon), so a daemon failing because a reset stopped it does
+     * not fail the next run.
      *
      * <p>Any thread; the way a daemon fails its service (an exception escaping a daemon's body ends only that
-     * daemon). Dropped when called from a call abandoned at its bound.
+     * daemon). Called from this service's own {@code run}, {@code postRun} or {@code closeApp}, it runs inline
+     * before returning (stopping the daemons, {@code closeApp}, {@code onFailed}: up to three stop timeouts).
+     * Dropped when called from a call abandoned at its bound.
      *
      * @param error why; its first useful message becomes the last error
      */
@@ -240,7 +255,8 @@ public abstract class CommonService<A> {
      * Only while the service is starting or running (from {@code run}, {@code postRun} or a daemon). A daemon is
      * stopped on reset, failure and removal: it is interrupted, then {@code stopper} (if any) is closed — for I/O
      * that ignores interrupts (a socket's {@code accept()} or {@code read()}, a JDBC call) — then awaited; all of it
-     * within one {@link ServiceProperties#SERVICE_STOP_TIMEOUT}. So write its loop as
+     * within one {@link ServiceProperties#SERVICE_STOP_TIMEOUT} (plus at most 1.5 s of grace for a stopper that
+     * ignores its own interrupt). So write its loop as
      * {@code while (!Thread.currentThread().isInterrupted()) { ... }}, let blocking calls end on interrupt or on the
      * stopper, and keep the interrupt when you catch {@link InterruptedException}. A daemon still alive at the
      * bound is abandoned: logged once, listed in {@code service-info}, and keeping the bundle's classes loaded.
@@ -248,7 +264,7 @@ public abstract class CommonService<A> {
      * <p>The thread is a daemon thread with the bundle's class loader as context class loader. An exception
      * escaping {@code body} ends that daemon only (the JVM's default handler prints it); the service stays
      * RUNNING: catch it and call {@link #failed} to fail the service. The stopper is closed on a thread of its
-     * own ({@code jsorc/<service>/stopping <name>}), bounded by the same deadline.
+     * own ({@code jsorc/<service>/stopper <name>}), bounded by the same deadline.
      *
      * @param name the daemon's name, unique among this instance's live daemons
      * @param body the daemon's work

@@ -13,7 +13,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Thread-safety: every method is thread-safe and may be called from any thread: a service's {@code buildConfig},
  * {@code run} and {@code postRun}, its daemons, or code outside any service. The glob methods read and write through
  * the glob store (its in-memory cache, then Config Admin), so a write takes milliseconds; none waits for a service.
- * {@link #service} and {@link #app} only read. A hook holds no resource: keep it as long as you like.
+ * {@link #service} and {@link #app} never start a service, but when the other service has no instance yet they build
+ * it (running its {@code buildManifest} and {@code buildConfig}, which may write its default glob) and wait for that,
+ * bounded (at most 4 × its start timeout + 3 × its stop timeout + 5 s, as every wait on {@link MetaService}); so
+ * don't let two services look each other up from {@code buildConfig}. A hook holds
+ * no resource: keep it as long as you like.
  */
 @ProviderType
 public interface Hook {

@@ -19,7 +19,8 @@ public final class ServiceProperties {
 
     /**
      * Seconds (an integer, or a string of one) that {@code buildManifest}, {@code buildConfig}, {@code run} and
-     * {@code postRun} may each take; past it the call is interrupted and abandoned and the service FAILS. Default
+     * {@code postRun} may each take; past it the call is interrupted and abandoned ({@code run}, {@code postRun}: the
+     * service FAILS; {@code buildManifest}, {@code buildConfig}: a settings error, the service stays disabled). Default
      * {@value #DEFAULT_START_TIMEOUT_SECONDS}; at least 1. Set it on the component:
      * {@code property = ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=60"}. Read when the registration
      * arrives (changing it means redeploying the bundle).

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * passed to the client.</li>
  * </ul>
  *
- * <p>The shape is what {@code io.jsorc:jsorc-service-archetype} generates, plus Stripe. {@link #run} only builds the client (no network call), so starting never waits on Stripe. {@link #postRun}
- * spawns one daemon, {@code jsorc/stripe/automation}, which takes the requests made by the automation methods
- * ({@link #runPayment}, {@link #runAddUser}, {@link #runRemoveUser}) from a queue, logs and counts them; it
- * blocks in {@code take()} and ends as soon as it is interrupted (reset, failure, bundle stop).
+ * <p>The shape is what {@code io.jsorc:jsorc-service-archetype} generates, plus Stripe. {@link #run} only builds
+ * the client (no network call), so starting never waits on Stripe. {@link #postRun} spawns one daemon,
+ * {@code jsorc/stripe/automation}, which takes the requests made by the automation methods ({@link #runPayment},
+ * {@link #runAddUser}, {@link #runRemoveUser}) from a queue, logs and counts them; it blocks in {@code take()} and
+ * ends as soon as it is interrupted (reset, failure, bundle stop).
  *
  * <p>Thread-safety: the automation methods and counters may be called from any thread.
  */
@@ -39,9 +40,10 @@ import org.slf4j.LoggerFactory;
         property = {
             ServiceProperties.SERVICE_NAME + "=" + StripeService.NAME,
             ServiceProperties.SERVICE_CONFIG + "=" + StripeService.CONFIG,
-            // seconds: buildConfig, run and postRun may each take this long before the service FAILS
+            // seconds: buildConfig, run and postRun may each take this long, then they are interrupted
             ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=30",
-            // seconds: stopping the daemon (interrupt, join) may take this long; closeApp as long again
+            // seconds: stopping the daemon (interrupt, join) may take this long; closeApp and onFailed as long again
+            // each
             ServiceProperties.SERVICE_STOP_TIMEOUT + ":Integer=10" })
 public class StripeService extends CommonService<StripeClient> {
 
