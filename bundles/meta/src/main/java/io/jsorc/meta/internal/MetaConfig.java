@@ -13,10 +13,15 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code META_CONFIG}, read with {@code serviceGlob} and the original's defaults:
  * {@code {"automation": false, "backoff_interval": 10, "namespace": "default",
- * "keep_alive": ["promon", "redis", "task", "mail"], "kubernetes": {"in_cluster": true, "config": null}}}.
+ * "keep_alive": ["promon", "redis", "task", "mail"], "kubernetes": {"in_cluster": true, "config": null}}}, followed
+ * by the automation loop's own keys (new keys only, added to a stored META_CONFIG by the defaults merge):
+ * {@code "backoff_max": 300, "backoff_reset": 600, "crash_loop_limit": 5, "crash_loop_window": 600} (seconds and a
+ * count; the loop reads and checks them).
+ *
+ * @param values everything read, for the loop (unmodifiable)
  */
 public record MetaConfig(boolean automation, int backoffInterval, String namespace, List<String> keepAlive,
-        Map<String, Object> kubernetes) {
+        Map<String, Object> kubernetes, Map<String, Object> values) {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetaConfig.class);
 
@@ -31,6 +36,11 @@ public record MetaConfig(boolean automation, int backoffInterval, String namespa
         config.put("namespace", "default");
         config.put("keep_alive", new ArrayList<>(List.of("promon", "redis", "task", "mail")));
         config.put("kubernetes", kubernetes);
+        // the loop's settings, beyond the original (see the JsOrc loop bundle)
+        config.put("backoff_max", 300);
+        config.put("backoff_reset", 600);
+        config.put("crash_loop_limit", 5);
+        config.put("crash_loop_window", 600);
         return config;
     }
 
@@ -64,6 +74,6 @@ public record MetaConfig(boolean automation, int backoffInterval, String namespa
         }
         return new MetaConfig(Boolean.TRUE.equals(automation), ((Number) backoff).intValue(),
                 String.valueOf(values.getOrDefault("namespace", "default")), List.copyOf(names),
-                (Map<String, Object>) kubernetes);
+                (Map<String, Object>) kubernetes, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)));
     }
 }

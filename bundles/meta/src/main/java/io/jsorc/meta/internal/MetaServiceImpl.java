@@ -217,6 +217,7 @@ public final class MetaServiceImpl implements MetaService {
         if (service == null) {
             return false;
         }
+        tellLoops(loop -> loop.serviceRefreshed(name));
         reset(service, hook, !automationLooksAfter(name));
         return true;
     }
@@ -229,9 +230,14 @@ public final class MetaServiceImpl implements MetaService {
     }
 
     private void refreshMeta() {
-        metaConfig = MetaConfig.read(globs);
+        MetaConfig read = MetaConfig.read(globs);
+        metaConfig = read;
         metaRefreshes.incrementAndGet();
-        LOG.info("META_CONFIG re-read (automation {}); rebuilding every service", metaConfig.automation());
+        LOG.info("META_CONFIG re-read (automation {}); rebuilding every service", read.automation());
+        tellLoops(loop -> {
+            loop.metaConfigRead(read.values());
+            loop.serviceRefreshed(ServiceProperties.META);
+        });
         for (String name : table.names()) {
             registry.rebuild(name);
         }
@@ -392,6 +398,23 @@ public final class MetaServiceImpl implements MetaService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addAutomationProvider(AutomationProvider provider) {
         loops.add(provider);
+        MetaConfig read = metaConfig;
+        tell(provider, loop -> loop.metaConfigRead(read.values()));
+    }
+
+    /** Calls every bound loop (foreign code: never under a lock; a failure is logged, not passed on). */
+    private void tellLoops(java.util.function.Consumer<AutomationProvider> call) {
+        for (AutomationProvider loop : loops) {
+            tell(loop, call);
+        }
+    }
+
+    private static void tell(AutomationProvider loop, java.util.function.Consumer<AutomationProvider> call) {
+        try {
+            call.accept(loop);
+        } catch (RuntimeException e) {
+            LOG.warn("AutomationProvider {} failed", loop, e);
+        }
     }
 
     public void removeAutomationProvider(AutomationProvider provider) {

@@ -68,10 +68,12 @@ class MetaServiceImplTest extends MetaServiceTestBase {
     }
 
     @Test
-    void metaConfigDefaultsAreWrittenExactlyAsTheOriginal() {
+    void metaConfigDefaultsAreWrittenExactlyAsTheOriginalThenTheLoopsNewKeys() {
         assertEquals("{\"automation\":false,\"backoff_interval\":10,\"namespace\":\"default\","
                 + "\"keep_alive\":[\"promon\",\"redis\",\"task\",\"mail\"],"
-                + "\"kubernetes\":{\"in_cluster\":true,\"config\":null}}", globs.get("META_CONFIG").orElseThrow().json());
+                + "\"kubernetes\":{\"in_cluster\":true,\"config\":null},"
+                + "\"backoff_max\":300,\"backoff_reset\":600,\"crash_loop_limit\":5,\"crash_loop_window\":600}",
+                globs.get("META_CONFIG").orElseThrow().json());
         assertFalse(meta.isAutomated());
     }
 
@@ -292,8 +294,69 @@ class MetaServiceImplTest extends MetaServiceTestBase {
         assertTrue(meta.info("redis").orElseThrow().awaitingAutomation());
         assertFalse(meta.info("other").orElseThrow().awaitingAutomation());
         assertTrue(meta.info("meta").orElseThrow().lastError().contains("no JsOrc loop is running"));
-        meta.addAutomationProvider(() -> true);
+        meta.addAutomationProvider(new RecordingLoop());
         assertNull(meta.info("meta").orElseThrow().lastError(), "a loop is there to do it");
+    }
+
+    @Test
+    void theLoopIsToldWhatMetaConfigSaysAndWhichServicesAnOperatorRefreshed() {
+        RecordingLoop loop = new RecordingLoop();
+        meta.addAutomationProvider(loop);
+        assertEquals(List.of("config automation=false"), loop.calls, "told at once when bound");
+        assertEquals(300, loop.lastConfig.get("backoff_max"), "the loop's keys are in the defaults");
+
+        set("META_CONFIG", "{\"automation\":true,\"keep_alive\":[\"redis\"],\"backoff_interval\":3}");
+        assertTrue(meta.refresh("meta"));
+        assertEquals(List.of("config automation=false", "config automation=true", "refreshed meta"), loop.calls);
+        assertEquals(3, loop.lastConfig.get("backoff_interval"));
+        assertEquals(5, loop.lastConfig.get("crash_loop_limit"), "new keys merged into a stored META_CONFIG");
+
+        meta.register(TestServices.source("redis", 0, () -> new Simple("redis")));
+        assertTrue(meta.refresh("redis"));
+        assertEquals("refreshed redis", loop.calls.get(loop.calls.size() - 1));
+        assertFalse(meta.refresh("absent"));
+        assertEquals("refreshed redis", loop.calls.get(loop.calls.size() - 1), "no such service: nothing told");
+
+        meta.removeAutomationProvider(loop);
+        assertTrue(meta.refresh("meta"));
+        assertEquals("refreshed redis", loop.calls.get(loop.calls.size() - 1), "an unbound loop is told nothing");
+    }
+
+    /** An AutomationProvider that records what MetaService tells it. */
+    private static final class RecordingLoop implements io.jsorc.api.spi.AutomationProvider {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile java.util.Map<String, Object> lastConfig;
+
+        @Override
+        public boolean isRunning() {
+            return true;
+        }
+
+        @Override
+        public void metaConfigRead(java.util.Map<String, Object> metaConfig) {
+            lastConfig = metaConfig;
+            calls.add("config automation=" + metaConfig.get("automation"));
+        }
+
+        @Override
+        public void serviceRefreshed(String name) {
+            calls.add("refreshed " + name);
+        }
+
+        @Override
+        public io.jsorc.api.spi.AutomationStatus status() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<io.jsorc.api.spi.Supervision> supervision(String name) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public io.jsorc.api.spi.TickReport check() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test

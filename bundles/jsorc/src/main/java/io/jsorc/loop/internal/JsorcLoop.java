@@ -1,0 +1,98 @@
+package io.jsorc.loop.internal;
+
+import io.jsorc.api.MetaService;
+import io.jsorc.api.event.GlobEvent;
+import io.jsorc.api.event.GlobListener;
+import io.jsorc.api.spi.AutomationProvider;
+import io.jsorc.api.spi.AutomationStatus;
+import io.jsorc.api.spi.ManifestApplier;
+import io.jsorc.api.spi.Supervision;
+import io.jsorc.api.spi.TickReport;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The JsOrc bundle's component: the {@link Loop} on its own thread ({@code jsorc/loop}), registered as the
+ * {@link AutomationProvider} MetaService tells about {@code META_CONFIG} and refreshes, and as a {@link GlobListener}
+ * (a changed config glob lifts its service's quarantine). A {@link ManifestApplier} service, when there is one, is
+ * its cluster side. Deactivation ends the thread (bounded).
+ */
+@Component(service = {AutomationProvider.class, GlobListener.class}, immediate = true)
+public final class JsorcLoop implements AutomationProvider, GlobListener {
+
+    private final ThreadScheduler scheduler = new ThreadScheduler(null);
+    private final Loop loop;
+    private volatile ManifestApplier applier;
+
+    @Activate
+    public JsorcLoop(@Reference MetaService meta) {
+        loop = new Loop(meta, Clock.systemUTC(), scheduler,
+                new Supervisor(() -> ThreadLocalRandom.current().nextDouble()), () -> applier);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindApplier(ManifestApplier bound) {
+        applier = bound;
+    }
+
+    void unbindApplier(ManifestApplier unbound) {
+        if (applier == unbound) {
+            applier = null;
+        }
+    }
+
+    @Deactivate
+    void close() {
+        loop.close();
+        scheduler.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    @Override
+    public void metaConfigRead(Map<String, Object> metaConfig) {
+        loop.configure(metaConfig);
+    }
+
+    @Override
+    public void serviceRefreshed(String name) {
+        loop.refreshed(name);
+    }
+
+    @Override
+    public AutomationStatus status() {
+        return loop.status();
+    }
+
+    @Override
+    public Optional<Supervision> supervision(String name) {
+        return loop.supervision(name);
+    }
+
+    @Override
+    public TickReport check() throws InterruptedException, TimeoutException {
+        return loop.check();
+    }
+
+    /** A config glob written by someone (not the defaults a service writes for itself) gives its service a fresh start. */
+    @Override
+    public void globChanged(GlobEvent event) {
+        if (!"default".equals(event.origin().source())) {
+            loop.configChanged(event.name());
+        }
+    }
+}
