@@ -38,7 +38,7 @@ public class JsorcFeatureIT extends JsorcTestSupport {
     @Test
     public void theBootSetIsOneFeaturePerPart() {
         String installed = executeCommand("feature:list -i");
-        for (String feature : List.of("jsorc ", "jsorc-api ", "jsorc-globs ", "jsorc-meta ", "jsorc-shell ",
+        for (String feature : List.of("jsorc ", "jsorc-api ", "jsorc-globs ", "jsorc-meta ", "jsorc-shell ", "jsorc-loop ",
                 "jsorc-jackson ")) {
             assertTrue(feature + "installed:\n" + installed, installed.lines().anyMatch(l -> l.startsWith(feature)));
         }

@@ -46,7 +46,8 @@ import org.osgi.framework.BundleContext;
 public abstract class JsorcTestSupport {
 
     /** Symbolic names of the bundles feature {@code jsorc} must bring up. */
-    protected static final String[] JSORC_BUNDLES = {"io.jsorc.api", "io.jsorc.meta", "io.jsorc.globs", "io.jsorc.shell"};
+    protected static final String[] JSORC_BUNDLES = {"io.jsorc.api", "io.jsorc.meta", "io.jsorc.globs", "io.jsorc.shell",
+        "io.jsorc.loop"};
 
     protected static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 

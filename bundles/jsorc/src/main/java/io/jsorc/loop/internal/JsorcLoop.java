@@ -53,7 +53,7 @@ public final class JsorcLoop implements AutomationProvider, GlobListener {
     }
 
     @Deactivate
-    void close() {
+    public void close() {
         loop.close();
         scheduler.close();
     }

@@ -2,6 +2,8 @@ package io.jsorc.shell.internal;
 
 import io.jsorc.api.MetaService;
 import io.jsorc.api.ServiceInfo;
+import io.jsorc.api.spi.AutomationProvider;
+import io.jsorc.api.spi.Supervision;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -24,6 +26,10 @@ public class ServiceInfoCommand implements Action {
     @Reference
     MetaService meta;
 
+    /** The JsOrc loop, when its bundle is there. */
+    @Reference(optional = true)
+    AutomationProvider loop;
+
     @Argument(index = 0, name = "name", description = "The service name", required = true)
     @Completion(ServiceNameCompleter.class)
     String name;
@@ -43,6 +49,7 @@ public class ServiceInfoCommand implements Action {
         row(table, "name", info.name());
         row(table, "state", info.state() + " (" + info.state().code() + ")");
         row(table, "awaiting automation", info.awaitingAutomation());
+        Services.supervision(loop, name).ifPresent(supervision -> supervised(table, supervision));
         row(table, "enabled", info.enabled());
         row(table, "quiet", info.quiet());
         row(table, "bundle", info.bundle());
@@ -69,6 +76,17 @@ public class ServiceInfoCommand implements Action {
             out.println("last error detail:");
             out.println(info.lastErrorDetail());
         }
+    }
+
+    /** What the JsOrc loop knows of a keep_alive service. */
+    private static void supervised(ShellTable table, Supervision supervision) {
+        row(table, "quarantined", supervision.quarantined()
+                ? "since " + Services.when(supervision.quarantinedSince()) + " (service-refresh or a config change lifts it)"
+                : "false");
+        row(table, "failures (crash-loop window)", supervision.failures());
+        row(table, "failures in a row", supervision.consecutiveFailures());
+        row(table, "backoff until", supervision.backoffUntil() == null ? null : Services.when(supervision.backoffUntil()));
+        row(table, "automation", supervision.note());
     }
 
     private static void row(ShellTable table, String property, Object value) {

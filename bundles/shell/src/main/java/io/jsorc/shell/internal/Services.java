@@ -2,6 +2,9 @@ package io.jsorc.shell.internal;
 
 import io.jsorc.api.MetaService;
 import io.jsorc.api.ServiceInfo;
+import io.jsorc.api.spi.AutomationProvider;
+import io.jsorc.api.spi.Supervision;
+import java.util.Optional;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +35,34 @@ final class Services {
     /** The state, and {@code (awaiting automation)} while the JsOrc loop is the one to start it. */
     static String state(ServiceInfo info) {
         return info.state() + (info.awaitingAutomation() ? " (awaiting automation)" : "");
+    }
+
+    /**
+     * The state, then what the JsOrc loop says of it: {@code (quarantined)}, {@code (backing off until 12:01:30)},
+     * else {@code (awaiting automation)} while the loop is the one to start it.
+     */
+    static String state(ServiceInfo info, AutomationProvider loop) {
+        Optional<Supervision> supervision = supervision(loop, info.name());
+        if (supervision.isPresent() && supervision.get().quarantined()) {
+            return info.state() + " (quarantined)";
+        }
+        if (supervision.isPresent() && supervision.get().backoffUntil() != null) {
+            return info.state() + " (backing off until " + time(supervision.get().backoffUntil()) + ")";
+        }
+        return state(info);
+    }
+
+    /** What the loop knows of {@code name}; empty without a loop or when it does not supervise it. */
+    static Optional<Supervision> supervision(AutomationProvider loop, String name) {
+        return loop == null ? Optional.empty() : loop.supervision(name);
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    /** A local time of day ({@code 12:01:30}), or {@code -}. */
+    static String time(Instant time) {
+        return time == null ? "-" : TIME.format(time);
     }
 
     /** The last error with its local time ({@code 2026-11-30 15:02:11 java.net...: ...}), or {@code -}. */

@@ -1,0 +1,46 @@
+package io.jsorc.shell.internal;
+
+import io.jsorc.api.spi.AutomationProvider;
+import io.jsorc.api.spi.TickReport;
+import java.io.PrintStream;
+import java.util.concurrent.TimeoutException;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code jsorc:check}: runs a tick of the JsOrc loop now (after the running one, never two at once) and prints what
+ * it did, one line per {@code keep_alive} service. The next scheduled tick comes {@code backoff_interval} after it.
+ */
+@Command(scope = "jsorc", name = "check", description = "Runs a JsOrc automation tick now and prints what it did "
+        + "for each keep_alive service.")
+@Service
+public class CheckCommand implements Action {
+
+    static final String NO_LOOP = "The JsOrc loop is not running here: install feature jsorc-loop (it is part of "
+            + "feature jsorc)";
+
+    @Reference(optional = true)
+    AutomationProvider loop;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Object execute() throws Exception {
+        return Refused.guard(() -> {
+            if (loop == null) {
+                throw new IllegalArgumentException(NO_LOOP);
+            }
+            TickReport report;
+            try {
+                report = loop.check();
+            } catch (TimeoutException e) {
+                throw new IllegalArgumentException("The tick is still running after "
+                        + "5 minutes; it goes on: see jsorc:status", e);
+            }
+            report.actions().forEach(out::println);
+            out.println("(" + report.duration().toMillis() + " ms)");
+        });
+    }
+}
