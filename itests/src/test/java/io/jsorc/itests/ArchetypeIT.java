@@ -54,12 +54,22 @@ public class ArchetypeIT {
         Path assembly = Paths.get(System.getProperty("jsorc.assembly", "target/jsorc-assembly.tar.gz"));
         karaf = KarafDistribution.unpack(assembly, work.resolve("karaf"));
         karaf.start(false);
+        // Karaf up before the child Maven builds: the two do not compete for the 2 cores while Karaf boots
+        karaf.awaitClient("admin", adminPassword(), "jsorc:service-list");
+    }
+
+    private static String adminPassword() throws IOException {
+        return Files.readString(karaf.home().resolve("etc/admin.password"), StandardCharsets.UTF_8).trim();
     }
 
     @AfterClass
     public static void stopIt() throws Exception {
         if (karaf != null) {
             karaf.close();
+            Path log = karaf.home().resolve("data/log/karaf.log");
+            if (Files.exists(log)) {       // kept for a failure's post-mortem; the copy under work/ goes below
+                Files.copy(log, Paths.get("target", "ArchetypeIT-karaf.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         if (work != null && !Boolean.getBoolean("jsorc.itest.keep")) {
             try (Stream<Path> paths = Files.walk(work)) {
@@ -106,8 +116,7 @@ public class ArchetypeIT {
         Path jar = project.resolve("target/greeter-service-1.0-SNAPSHOT.jar");
         assertTrue(jar + " built", Files.isRegularFile(jar));
 
-        String password = Files.readString(karaf.home().resolve("etc/admin.password"), StandardCharsets.UTF_8).trim();
-        karaf.awaitClient("admin", password, "jsorc:service-list");
+        String password = adminPassword();
         Path deployed = karaf.home().resolve("deploy/greeter-service.jar");
         Path staged = karaf.home().resolve("greeter-service.jar.part");     // FileInstall sees the whole jar at once
         Files.copy(jar, staged);

@@ -251,7 +251,8 @@ public class MetaServiceIT extends JsorcTestSupport {
         String meta = executeCommand("jsorc:config-get META_CONFIG");
         assertTrue(meta, meta.contains("{\"automation\":false,\"backoff_interval\":10,\"namespace\":\"default\","
                 + "\"keep_alive\":[\"promon\",\"redis\",\"task\",\"mail\"],"
-                + "\"kubernetes\":{\"in_cluster\":true,\"config\":null}}"));
+                + "\"kubernetes\":{\"in_cluster\":true,\"config\":null},"
+                + "\"backoff_max\":300,\"backoff_reset\":600,\"crash_loop_limit\":5,\"crash_loop_window\":600}"));
         String set = executeCommand("jsorc:config-set --no-check SOME_GLOB '[1, 2.0]'");
         assertTrue(set, set.contains("Config of 'SOME_GLOB' to '[1,2.0]' set!"));
         assertTrue(executeCommand("jsorc:config-exists SOME_GLOB").contains("true"));

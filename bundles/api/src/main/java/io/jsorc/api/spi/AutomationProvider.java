@@ -2,6 +2,7 @@ package io.jsorc.api.spi;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -21,15 +22,17 @@ public interface AutomationProvider {
 
     /**
      * MetaService read {@code META_CONFIG} (at its start, at {@code service_refresh meta}, and when this provider
-     * is bound): the loop applies these values from its next tick on. Returns at once.
+     * is bound): the loop applies these values from its next tick on. Returns at once. Calls may arrive from
+     * several threads out of order: a {@code sequence} lower than one already seen is stale and ignored.
      *
-     * @param metaConfig a copy of the values read, defaults merged
+     * @param sequence which read this is; later reads have higher numbers
+     * @param metaConfig the values read, defaults merged (read-only)
      */
-    void metaConfigRead(Map<String, Object> metaConfig);
+    void metaConfigRead(long sequence, Map<String, Object> metaConfig);
 
     /**
-     * An operator refreshed service {@code name} ({@code service_refresh}); for {@code meta}, every service. The
-     * loop forgets its failures and lifts its quarantine. Returns at once.
+     * An operator refreshed service {@code name} ({@code service_refresh}, after its reset); for {@code meta}, every
+     * service. The loop forgets its failures and lifts its quarantine. Returns at once.
      *
      * @param name the service refreshed
      */
@@ -56,7 +59,8 @@ public interface AutomationProvider {
      *
      * @return what the tick did; with automation off, a report saying nothing was checked
      * @throws InterruptedException when interrupted while waiting for the tick
-     * @throws java.util.concurrent.TimeoutException when the tick did not end in time (it goes on)
+     * @throws TimeoutException when the tick did not end in time (it goes on; the message says so)
+     * @throws IllegalStateException when the loop is stopping (its bundle stops)
      */
-    TickReport check() throws InterruptedException, java.util.concurrent.TimeoutException;
+    TickReport check() throws InterruptedException, TimeoutException;
 }

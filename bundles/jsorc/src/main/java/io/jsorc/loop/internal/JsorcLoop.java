@@ -11,6 +11,7 @@ import io.jsorc.api.spi.TickReport;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
@@ -64,8 +65,8 @@ public final class JsorcLoop implements AutomationProvider, GlobListener {
     }
 
     @Override
-    public void metaConfigRead(Map<String, Object> metaConfig) {
-        loop.configure(metaConfig);
+    public void metaConfigRead(long sequence, Map<String, Object> metaConfig) {
+        loop.configure(sequence, metaConfig);
     }
 
     @Override
@@ -88,10 +89,13 @@ public final class JsorcLoop implements AutomationProvider, GlobListener {
         return loop.check();
     }
 
-    /** A config glob written by someone (not the defaults a service writes for itself) gives its service a fresh start. */
+    /**
+     * A config glob written by an operator or a file gives its service a fresh start; the service's own writes (its
+     * defaults, {@code saveGlob}) do not, so a failing service cannot lift its own quarantine.
+     */
     @Override
     public void globChanged(GlobEvent event) {
-        if (!"default".equals(event.origin().source())) {
+        if (!Set.of("default", "service").contains(event.origin().source())) {
             loop.configChanged(event.name());
         }
     }

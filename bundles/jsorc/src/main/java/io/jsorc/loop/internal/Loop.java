@@ -1,9 +1,9 @@
 package io.jsorc.loop.internal;
 
-import io.jsorc.api.CommonService;
 import io.jsorc.api.Hook;
 import io.jsorc.api.MetaService;
 import io.jsorc.api.ServiceInfo;
+import io.jsorc.api.ServiceProperties;
 import io.jsorc.api.ServiceState;
 import io.jsorc.api.spi.AutomationStatus;
 import io.jsorc.api.spi.ManifestApplier;
@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -28,16 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The JsOrc loop: "JsOrc will try to run all not RUNNING services but tagged to keep alive".
  *
- * <p>Ticks are single-flight, on the scheduler's one thread: the first 1 s after automation is turned on, each next
- * one {@code backoff_interval} seconds after the previous one ended. A tick checks the {@code keep_alive} services in
- * order, each in isolation (an error is logged and the next one is checked): a RUNNING service is left alone; one in
- * backoff or quarantine is left alone; any other is reset (its config re-read, started when enabled) — after its
- * manifest was applied and its workload is ready, when it has a manifest and a {@link ManifestApplier} is there. A
- * name that is no service yet is reported and picked up when its bundle arrives. New settings
- * ({@link #configure}) apply from the next tick; turning automation off cancels the next tick and ends the running
+ * <p>Ticks are single-flight, on the scheduler's one thread, and at most one is pending: the first 1 s after
+ * automation is turned on, each next one {@code backoff_interval} seconds after the previous one ended. A tick
+ * checks the {@code keep_alive} services in order, each in isolation ({@link KeepAlive}). New settings
+ * ({@link #configure}) apply from the next tick; turning automation off cancels the pending tick and ends a running
  * one after the service it is checking.
  *
- * <p>Thread-safety: every method is thread-safe; the ticks themselves run one at a time.
+ * <p>Thread-safety: every method is thread-safe. One lock guards the schedule and the settings; no foreign call
+ * (MetaService, a service, the cluster side) is made under it.
  */
 final class Loop {
 
@@ -49,13 +48,18 @@ final class Loop {
     private final MetaService meta;
     private final Clock clock;
     private final Scheduler scheduler;
-    private final Supplier<ManifestApplier> cluster;
     private final Supervisor supervisor;
-    private volatile LoopSettings settings = LoopSettings.OFF;
+    private final Supplier<ManifestApplier> cluster;
+    private final KeepAlive keepAlive;
 
     private final Object lock = new Object();
+    private LoopSettings settings = LoopSettings.OFF;
+    private long sequence = Long.MIN_VALUE;
+    /** The pending tick and its generation: a tick that started for an older generation does nothing. */
     private Scheduler.Scheduled pending;
+    private long generation;
     private Instant nextTick;
+    private boolean inTick;
     private boolean closed;
     private long ticks;
     private Instant lastTick;
@@ -67,31 +71,42 @@ final class Loop {
         this.scheduler = scheduler;
         this.supervisor = supervisor;
         this.cluster = cluster;
+        this.keepAlive = new KeepAlive(meta, clock, supervisor, cluster);
+    }
+
+    private LoopSettings settings() {
+        synchronized (lock) {
+            return settings;
+        }
     }
 
     // ------------------------------------------------------------ what MetaService and the operator tell it
 
-    /** New {@code META_CONFIG} values: from the next tick on; turning automation on or off takes effect now. */
-    void configure(Map<String, Object> values) {
+    /**
+     * {@code META_CONFIG} as MetaService read it ({@code sequence} orders the reads; a stale one is ignored): from
+     * the next tick on. Turning automation on schedules the first tick 1 s later, unless a tick is pending or
+     * running; turning it off cancels the pending one.
+     */
+    void configure(long readSequence, Map<String, Object> values) {
         LoopSettings next = LoopSettings.from(values);
-        LoopSettings previous = settings;
-        settings = next;
+        boolean toggled;
+        synchronized (lock) {
+            if (readSequence <= sequence || closed) {
+                return;
+            }
+            sequence = readSequence;
+            toggled = next.automation() != settings.automation();
+            settings = next;
+            if (next.automation() && pending == null && !inTick) {
+                schedule(Duration.ofSeconds(1));
+            } else if (!next.automation()) {
+                cancelPending();
+            }
+        }
         for (String problem : next.problems()) {
             LOG.warn("META_CONFIG.{}", problem);
         }
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            if (next.automation() && pending == null) {
-                schedule(Duration.ofSeconds(1));
-            } else if (!next.automation() && pending != null) {
-                pending.cancel();
-                pending = null;
-                nextTick = null;
-            }
-        }
-        if (next.automation() != previous.automation()) {
+        if (toggled) {
             LOG.info(next.automation() ? "JsOrc automation on: keeping {} running, first check in 1 s"
                     : "JsOrc automation off: no more checks ({} left as they are)", next.keepAlive());
         }
@@ -99,7 +114,7 @@ final class Loop {
 
     /** An operator refreshed {@code name} ({@code meta}: everything): its failures and quarantine are forgotten. */
     void refreshed(String name) {
-        if (io.jsorc.api.ServiceProperties.META.equals(name)) {
+        if (ServiceProperties.META.equals(name)) {
             supervisor.forgetAll();
         } else if (supervisor.forget(name)) {
             LOG.info("Service {} is out of quarantine (refreshed)", name);
@@ -108,7 +123,7 @@ final class Loop {
 
     /** Glob {@code glob} changed: a keep_alive service reading it is given a fresh start. */
     void configChanged(String glob) {
-        for (String name : settings.keepAlive()) {
+        for (String name : settings().keepAlive()) {
             Optional<ServiceInfo> info = meta.info(name);
             if (info.isPresent() && glob.equals(info.get().configGlob()) && supervisor.forget(name)) {
                 LOG.info("Service {} is out of quarantine ({} changed)", name, glob);
@@ -122,45 +137,55 @@ final class Loop {
         }
     }
 
-    /** No more ticks; a running one ends at the scheduler's interrupt. */
+    /** No more ticks and no more checks; a running tick ends at the scheduler's interrupt. */
     void close() {
         synchronized (lock) {
             closed = true;
-            if (pending != null) {
-                pending.cancel();
-                pending = null;
-                nextTick = null;
-            }
+            cancelPending();
         }
     }
 
     // ------------------------------------------------------------ ticks
 
+    /** Under the lock. */
     private void schedule(Duration delay) {
-        pending = scheduler.schedule(this::scheduledTick, delay);
+        long mine = ++generation;
+        pending = scheduler.schedule(() -> scheduledTick(mine), delay);
         nextTick = clock.instant().plus(delay);
     }
 
-    private void scheduledTick() {
-        synchronized (lock) {
-            pending = null;
-            nextTick = null;
-            if (closed) {
-                return;
-            }
+    /** Under the lock. */
+    private void cancelPending() {
+        if (pending != null) {
+            pending.cancel();
         }
-        try {
-            tick();
-        } finally {
-            scheduleNext();
-        }
+        pending = null;
+        nextTick = null;
+        generation++;
     }
 
-    /** The next tick, {@code backoff_interval} after this one ended, unless one is pending or automation is off. */
-    private void scheduleNext() {
+    private void scheduledTick(long mine) {
         synchronized (lock) {
-            if (!closed && settings.automation() && pending == null) {
-                schedule(Duration.ofSeconds(settings.backoffInterval()));
+            if (closed || mine != generation || pending == null) {
+                return;            // cancelled or replaced after it had started: not this tick's turn
+            }
+            pending = null;
+            nextTick = null;
+            inTick = true;
+        }
+        runTick();
+    }
+
+    /** A tick, then the next one {@code backoff_interval} after it, unless one is pending or automation is off. */
+    private TickReport runTick() {
+        try {
+            return tick();
+        } finally {
+            synchronized (lock) {
+                inTick = false;
+                if (!closed && settings.automation() && pending == null) {
+                    schedule(Duration.ofSeconds(settings.backoffInterval()));
+                }
             }
         }
     }
@@ -170,51 +195,47 @@ final class Loop {
      * {@code backoff_interval} seconds after this one.
      */
     TickReport check() throws InterruptedException, TimeoutException {
-        Future<TickReport> done = scheduler.submit(() -> {
-            synchronized (lock) {
-                if (pending != null) {
-                    pending.cancel();
-                    pending = null;
-                    nextTick = null;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("The JsOrc loop is stopping: no check");
+            }
+        }
+        Future<TickReport> done;
+        try {
+            done = scheduler.submit(() -> {
+                synchronized (lock) {
+                    if (closed) {
+                        throw new IllegalStateException("The JsOrc loop is stopping: no check");
+                    }
+                    cancelPending();
+                    inTick = true;
                 }
-            }
-            try {
-                return tick();
-            } finally {
-                scheduleNext();
-            }
-        });
+                return runTick();
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("The JsOrc loop is stopping: no check", e);
+        }
         try {
             return done.get(CHECK_BOUND.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("The check failed: " + e.getCause(), e.getCause());
+            throw e.getCause() instanceof IllegalStateException stopping ? stopping
+                    : new IllegalStateException("The check failed: " + describe(e.getCause()), e.getCause());
         } catch (CancellationException e) {
             throw new IllegalStateException("The JsOrc loop stopped before the check ran", e);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("The tick is still running after " + CHECK_BOUND.toMinutes()
+                    + " minutes; it goes on: see jsorc:status");
         }
     }
 
     private TickReport tick() {
-        LoopSettings current = settings;
+        LoopSettings current = settings();
         Instant started = clock.instant();
-        if (!current.automation()) {
-            return new TickReport(started, Duration.ZERO,
-                    List.of("automation is off (META_CONFIG.automation is false): nothing checked"));
-        }
         List<String> actions = new ArrayList<>();
-        Hook hook = meta.buildHook();
-        for (String name : current.keepAlive()) {
-            if (!settings.automation() || Thread.currentThread().isInterrupted()) {
-                actions.add("automation turned off or the loop stopped: the rest of this tick skipped");
-                break;
-            }
-            try {
-                actions.add(name + ": " + checkOne(name, hook, current));
-            } catch (RuntimeException e) {
-                String why = describe(e);
-                LOG.warn("Error checking {} !: {}", name, why);
-                supervisor.note(name, "error while checking: " + why);
-                actions.add(name + ": error while checking: " + why);
-            }
+        if (!current.automation()) {
+            actions.add("automation is off (META_CONFIG.automation is false): nothing checked");
+        } else {
+            checkAll(current, actions);
         }
         Duration took = Duration.between(started, clock.instant());
         synchronized (lock) {
@@ -226,111 +247,32 @@ final class Loop {
         return new TickReport(started, took, actions);
     }
 
-    /** One keep_alive service; returns what was done, one line. */
-    private String checkOne(String name, Hook hook, LoopSettings current) {
-        if (meta.info(name).isEmpty()) {
-            supervisor.note(name, "not a service (yet): waiting for its bundle");
-            return "not a service (yet): waiting for its bundle";
+    private void checkAll(LoopSettings current, List<String> actions) {
+        Hook hook;
+        try {
+            hook = meta.buildHook();
+        } catch (RuntimeException e) {
+            LOG.warn("JsOrc tick: could not build a hook: {}", describe(e));
+            actions.add("could not build a hook, nothing checked: " + describe(e));
+            return;
         }
-        CommonService<?> service = meta.getService(name, hook);
-        Instant now = clock.instant();
-        if (service.isRunning()) {
-            supervisor.running(name, now, current);
-            return "RUNNING, left alone";
-        }
-        if (supervisor.wasRunning(name)) {
-            if (service.isEnabled()) {
-                String line = failure(name, now, current, "stopped running (" + service.getState()
-                        + (service.getLastError() == null ? "" : ": " + service.getLastError()) + ")");
-                if (supervisor.blocked(name, now) != null) {
-                    return line;
-                }
-            } else {
-                supervisor.notRunning(name);
+        for (String name : current.keepAlive()) {
+            if (!settings().automation() || Thread.currentThread().isInterrupted()) {
+                actions.add("automation turned off or the loop stopped: the rest of this tick skipped");
+                return;
+            }
+            try {
+                actions.add(name + ": " + keepAlive.check(name, hook, current));
+            } catch (RuntimeException e) {
+                String why = describe(e);
+                LOG.warn("Error checking {} !: {}", name, why);
+                supervisor.note(name, "error while checking: " + why);
+                actions.add(name + ": error while checking: " + why);
             }
         }
-        String blocked = supervisor.blocked(name, now);
-        if (blocked != null) {
-            return service.getState() + ", " + blocked;
-        }
-        String applied = applyManifest(name, service, current);
-        if (applied != null) {
-            return applied;
-        }
-        try {
-            meta.reset(service, hook, true);
-        } catch (RuntimeException e) {
-            return failure(name, clock.instant(), current, "reset failed: " + describe(e));
-        }
-        if (service.isRunning()) {
-            supervisor.running(name, clock.instant(), current);
-            boolean local = service.getManifest() != null && !service.getManifest().isEmpty() && cluster.get() == null;
-            supervisor.note(name, "restarted by the loop at " + now
-                    + (local ? "; manifest not applied: Kubernetes is not configured; supervised locally" : ""));
-            LOG.info("Service {} restarted by the JsOrc loop: RUNNING", name);
-            return "restarted: RUNNING";
-        }
-        if (!service.isEnabled()) {
-            supervisor.notRunning(name);
-            String note = "disabled in " + meta.info(name).map(ServiceInfo::configGlob).orElse("its config")
-                    + ": not started";
-            supervisor.note(name, note);
-            return note;
-        }
-        return failure(name, clock.instant(), current, "restarted: " + service.getState()
-                + (service.getLastError() == null ? "" : " (" + service.getLastError() + ")"));
     }
 
-    /**
-     * With a manifest: applied through the cluster side, and the service is reset only once its workload is ready
-     * (returns what to report instead of resetting, or null to go on). Without a cluster side it is supervised
-     * locally.
-     */
-    private String applyManifest(String name, CommonService<?> service, LoopSettings current) {
-        Map<String, Object> manifest = service.getManifest();
-        if (manifest == null || manifest.isEmpty()) {
-            return null;
-        }
-        ManifestApplier applier = cluster.get();
-        if (applier == null) {
-            supervisor.note(name, "manifest not applied: Kubernetes is not configured; supervised locally");
-            return null;
-        }
-        try {
-            ManifestApplier.Applied applied = applier.apply(name, manifest, service.getManifestMeta(),
-                    current.namespace());
-            supervisor.note(name, applied.note());
-            return applied.ready() ? null : "manifest applied, waiting: " + applied.note();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "manifest not applied: interrupted";
-        } catch (Exception e) {
-            String why = describe(e);
-            supervisor.note(name, "manifest not applied: " + why);
-            LOG.warn("The manifest of {} was not applied: {}", name, why);
-            return "manifest not applied: " + why;
-        }
-    }
-
-    /** Counts a failure; returns the line to report. */
-    private String failure(String name, Instant now, LoopSettings current, String what) {
-        Supervisor.Outcome outcome = supervisor.failed(name, now, current);
-        String config = meta.info(name).map(ServiceInfo::configGlob).orElse("its config glob");
-        if (outcome.quarantined()) {
-            String note = what + "; quarantined after " + outcome.failures() + " failures within "
-                    + current.crashLoopWindow() + " s";
-            supervisor.note(name, note);
-            LOG.warn("Service {} {}: the JsOrc loop leaves it alone until `service_refresh {}` or a change of {}",
-                    name, note, name, config);
-            return note;
-        }
-        String note = what + "; next try after " + outcome.backoffUntil();
-        supervisor.note(name, note);
-        LOG.info("Service {} {}", name, note);
-        return note;
-    }
-
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
@@ -338,7 +280,7 @@ final class Loop {
     // ------------------------------------------------------------ status
 
     AutomationStatus status() {
-        LoopSettings current = settings;
+        LoopSettings current = settings();
         Instant now = clock.instant();
         List<Supervision> services = new ArrayList<>();
         for (String name : current.keepAlive()) {
@@ -348,13 +290,14 @@ final class Loop {
         String where = applier != null ? applier.describe()
                 : "Kubernetes is not configured: manifests are not applied, services with one are supervised locally";
         synchronized (lock) {
-            return new AutomationStatus(current.automation(), !closed && current.automation(), ticks, lastTick,
-                    lastTickDuration, nextTick, current.backoffInterval(), where, services);
+            boolean running = !closed && settings.automation() && (pending != null || inTick);
+            return new AutomationStatus(settings.automation(), running, ticks, lastTick, lastTickDuration, nextTick,
+                    settings.backoffInterval(), where, services);
         }
     }
 
     Optional<Supervision> supervision(String name) {
-        LoopSettings current = settings;
+        LoopSettings current = settings();
         if (!current.automation() || !current.keepAlive().contains(name)) {
             return Optional.empty();
         }

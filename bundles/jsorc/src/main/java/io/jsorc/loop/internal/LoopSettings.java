@@ -76,7 +76,9 @@ record LoopSettings(boolean automation, int backoffInterval, String namespace, L
         }
         List<String> names = new ArrayList<>();
         for (Object name : list) {
-            if (name instanceof String text && !text.isBlank() && !names.contains(text)) {
+            if ("meta".equals(name)) {
+                problems.add("keep_alive holds meta, which MetaService runs itself (skipped)");
+            } else if (name instanceof String text && !text.isBlank() && !names.contains(text)) {
                 names.add(text);
             } else if (!(name instanceof String text && names.contains(text))) {
                 problems.add("keep_alive holds " + name + ", which is not a service name (skipped)");

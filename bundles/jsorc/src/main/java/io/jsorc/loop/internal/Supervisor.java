@@ -33,6 +33,8 @@ final class Supervisor {
         Instant backoffUntil;
         Instant quarantinedSince;
         Instant runningSince;
+        /** The instance seen RUNNING since {@link #runningSince} (identity only: it is never called). */
+        Object runningInstance;
         String note;
     }
 
@@ -74,10 +76,15 @@ final class Supervisor {
         return null;
     }
 
-    /** It is running at {@code now}: remembers since when; after {@code backoff_reset} its backoff starts over. */
-    synchronized void running(String name, Instant now, LoopSettings settings) {
+    /**
+     * {@code instance} of {@code name} is running at {@code now}: remembers it and since when; after
+     * {@code backoff_reset} its backoff starts over. A quarantined service found running (an operator started it)
+     * is out of quarantine: returns true then.
+     */
+    synchronized boolean running(String name, Object instance, Instant now, LoopSettings settings) {
         Watch watch = watch(name);
-        if (watch.runningSince == null) {
+        if (watch.runningInstance != instance) {
+            watch.runningInstance = instance;
             watch.runningSince = now;
         }
         watch.backoffUntil = null;
@@ -85,26 +92,31 @@ final class Supervisor {
                 && !now.isBefore(watch.runningSince.plusSeconds(settings.backoffReset()))) {
             watch.consecutive = 0;
         }
+        boolean lifted = watch.quarantinedSince != null;
+        watch.quarantinedSince = null;
+        return lifted;
     }
 
-    /** Whether the loop saw it running last time and nothing was forgotten since (so it stopped by itself). */
-    synchronized boolean wasRunning(String name) {
+    /**
+     * Whether {@code instance} is the one the loop last saw RUNNING (so, now not running, it stopped by itself);
+     * forgets it either way.
+     */
+    synchronized boolean crashed(String name, Object instance) {
         Watch watch = watches.get(name);
-        return watch != null && watch.runningSince != null;
-    }
-
-    /** It is not running, for a reason that is not a failure (disabled). */
-    synchronized void notRunning(String name) {
-        Watch watch = watches.get(name);
-        if (watch != null) {
-            watch.runningSince = null;
+        if (watch == null || watch.runningInstance == null) {
+            return false;
         }
+        boolean same = watch.runningInstance == instance;
+        watch.runningInstance = null;
+        watch.runningSince = null;
+        return same;
     }
 
     /** Counts a failure at {@code now}: backoff, or quarantine once the crash-loop limit is reached. */
     synchronized Outcome failed(String name, Instant now, LoopSettings settings) {
         Watch watch = watch(name);
         watch.runningSince = null;
+        watch.runningInstance = null;
         watch.failures.addLast(now);
         Instant windowStart = now.minusSeconds(settings.crashLoopWindow());
         while (!watch.failures.isEmpty() && !watch.failures.peekFirst().isAfter(windowStart)) {

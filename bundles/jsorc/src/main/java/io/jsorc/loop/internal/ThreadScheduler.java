@@ -42,7 +42,12 @@ final class ThreadScheduler implements Scheduler, AutoCloseable {
      * most {@code bound}.
      */
     void close(Duration bound) {
-        executor.shutdownNow();
+        // a check queued behind the running tick: its caller is released at once (CancellationException)
+        executor.shutdownNow().forEach(never -> {
+            if (never instanceof Future<?> future) {
+                future.cancel(false);
+            }
+        });
         try {
             if (!executor.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("The JsOrc loop's thread did not end within {} s of its interrupt", bound.toSeconds());

@@ -39,7 +39,7 @@ class LoopTest {
     private final List<String> broken = new ArrayList<>();
 
     /** Fails its first {@code failures} runs, then runs; enabled by default. */
-    static final class Flaky extends CommonService<String> {
+    static class Flaky extends CommonService<String> {
         private final AtomicInteger failuresLeft;
         private final Map<String, Object> manifest;
 
@@ -96,13 +96,18 @@ class LoopTest {
         kit.close();
     }
 
+    private long reads;
+
     /** config_set META_CONFIG + service_refresh meta, as an operator does; MetaService tells the loop. */
     private void metaConfig(String json) {
         kit.configApi().configSet("META_CONFIG", json, true, null, TestKit.TEST);
         assertTrue(kit.meta().refresh("meta"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> values = (Map<String, Object>) kit.globs().get("META_CONFIG").orElseThrow().value();
-        loop.configure(values);
+        loop.configure(++reads, values(json));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> values(String json) {
+        return (Map<String, Object>) kit.globs().get("META_CONFIG").orElseThrow().value();
     }
 
     private CommonService<?> service(String name) {
@@ -305,6 +310,105 @@ class LoopTest {
         loop.check();                                         // at +5
         assertEquals(2, loop.status().ticks());
         assertEquals(List.of(time.instant().plusSeconds(30)), time.pending(), "rescheduled from the check, once");
+    }
+
+    @Test
+    void theNextTickComesBackoffIntervalAfterTheEndOfASlowTick() {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"slow\"],\"backoff_interval\":10}");
+        kit.register("slow", () -> new Flaky(new AtomicInteger()) {
+            @Override
+            protected String run(Hook hook) {
+                time.pass(Duration.ofSeconds(3));             // the start takes 3 s of the tick
+                return super.run(hook);
+            }
+        });
+        Instant on = time.instant();
+        time.advance(Duration.ofSeconds(1));
+        assertTrue(service("slow").isRunning());
+        assertEquals(Duration.ofSeconds(3), loop.status().lastTickDuration());
+        assertEquals(List.of(on.plusSeconds(1 + 3 + 10)), time.pending(), "10 s after the tick ended, not started");
+    }
+
+    @Test
+    void aDisabledServiceIsLeftNotStartedWithoutAResetEveryTick() {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"off\"],\"backoff_interval\":1}");
+        kit.register("off", () -> new Flaky(new AtomicInteger()));
+        kit.configApi().configSet("OFF_CONFIG", "{\"enabled\":false}", true, null, TestKit.TEST);
+        kit.meta().refresh("off");
+        int resets = kit.meta().info("off").orElseThrow().resetCount();
+        time.advance(Duration.ofSeconds(30));
+        assertEquals(ServiceState.NOT_STARTED, service("off").getState());
+        assertEquals(resets, kit.meta().info("off").orElseThrow().resetCount(), "set stores, refresh applies");
+        assertEquals(0, supervision("off").consecutiveFailures(), "disabled is no failure");
+        assertTrue(supervision("off").note().startsWith("disabled in OFF_CONFIG"), supervision("off").note());
+    }
+
+    @Test
+    void anOperatorsResetOfARunningServiceIsNoCrash() {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"kept\"],\"backoff_interval\":5}");
+        kit.register("kept", () -> new Flaky(new AtomicInteger()));
+        time.advance(Duration.ofSeconds(1));
+        assertTrue(service("kept").isRunning());
+        kit.meta().reset(service("kept"), kit.hook(), false);   // NOT_STARTED, not FAILED
+        time.advance(Duration.ofSeconds(5));
+        assertTrue(service("kept").isRunning(), "started again");
+        assertEquals(0, supervision("kept").consecutiveFailures());
+    }
+
+    @Test
+    void aStaleMetaConfigReadIsIgnored() {
+        kit.configApi().configSet("META_CONFIG", "{\"automation\":true,\"keep_alive\":[]}", true, null, TestKit.TEST);
+        loop.configure(5, values(""));
+        loop.configure(4, Map.of("automation", false));
+        assertTrue(loop.isRunning(), "read 4 came after read 5: ignored");
+        loop.configure(6, Map.of("automation", false));
+        assertFalse(loop.isRunning());
+    }
+
+    @Test
+    void aTickThatStartedAfterItWasCancelledDoesNothingSoThereIsNeverASecondChain() {
+        List<Runnable> started = new ArrayList<>();
+        Scheduler uncancellable = new Scheduler() {
+            @Override
+            public Scheduled schedule(Runnable task, Duration delay) {
+                started.add(task);
+                return () -> { };                          // too late: it has started
+            }
+
+            @Override
+            public <T> java.util.concurrent.Future<T> submit(java.util.concurrent.Callable<T> task) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        Loop racing = new Loop(kit.meta(), time, uncancellable, new Supervisor(() -> 0.0), applier::get);
+        Map<String, Object> on = Map.of("automation", true, "keep_alive", List.of());
+        racing.configure(1, on);
+        racing.configure(2, Map.of("automation", false));
+        racing.configure(3, on);
+        assertEquals(2, started.size());
+        started.get(0).run();                              // the first, cancelled while it started
+        assertEquals(0, racing.status().ticks(), "it did nothing");
+        assertEquals(2, started.size(), "and scheduled nothing");
+        started.get(1).run();
+        assertEquals(1, racing.status().ticks());
+        assertEquals(3, started.size(), "one chain: the next tick");
+        racing.close();
+    }
+
+    @Test
+    void turningAutomationOnDuringATickSchedulesNoExtraTick() {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"toggler\"],\"backoff_interval\":10}");
+        kit.register("toggler", () -> new Flaky(new AtomicInteger()) {
+            @Override
+            protected String run(Hook hook) {
+                loop.configure(++reads, Map.of("automation", false));   // an operator, during the tick
+                loop.configure(++reads, Map.of("automation", true, "keep_alive", List.of("toggler"),
+                        "backoff_interval", 10));
+                return super.run(hook);
+            }
+        });
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(time.instant().plusSeconds(10)), time.pending(), "only the next tick, 10 s after");
     }
 
     @Test

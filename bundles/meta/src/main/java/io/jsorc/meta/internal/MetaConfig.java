@@ -6,7 +6,9 @@ import io.jsorc.api.config.Origin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * count; the loop reads and checks them).
  *
  * @param values everything read, for the loop (unmodifiable)
+ * @param sequence which read this is: later reads have higher numbers (the loop ignores a stale one)
  */
 public record MetaConfig(boolean automation, int backoffInterval, String namespace, List<String> keepAlive,
-        Map<String, Object> kubernetes, Map<String, Object> values) {
+        Map<String, Object> kubernetes, Map<String, Object> values, long sequence) {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetaConfig.class);
+    private static final AtomicLong READS = new AtomicLong();
 
     /** The original's defaults, in the original's key order. */
     public static Map<String, Object> defaults() {
@@ -74,6 +78,7 @@ public record MetaConfig(boolean automation, int backoffInterval, String namespa
         }
         return new MetaConfig(Boolean.TRUE.equals(automation), ((Number) backoff).intValue(),
                 String.valueOf(values.getOrDefault("namespace", "default")), List.copyOf(names),
-                (Map<String, Object>) kubernetes, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+                (Map<String, Object>) kubernetes, Collections.unmodifiableMap(new LinkedHashMap<>(values)),
+                READS.incrementAndGet());
     }
 }

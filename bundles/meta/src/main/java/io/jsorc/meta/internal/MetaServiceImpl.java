@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -217,8 +218,8 @@ public final class MetaServiceImpl implements MetaService {
         if (service == null) {
             return false;
         }
-        tellLoops(loop -> loop.serviceRefreshed(name));
         reset(service, hook, !automationLooksAfter(name));
+        tellLoops(loop -> loop.serviceRefreshed(name));
         return true;
     }
 
@@ -235,7 +236,7 @@ public final class MetaServiceImpl implements MetaService {
         metaRefreshes.incrementAndGet();
         LOG.info("META_CONFIG re-read (automation {}); rebuilding every service", read.automation());
         tellLoops(loop -> {
-            loop.metaConfigRead(read.values());
+            loop.metaConfigRead(read.sequence(), read.values());
             loop.serviceRefreshed(ServiceProperties.META);
         });
         for (String name : table.names()) {
@@ -399,17 +400,17 @@ public final class MetaServiceImpl implements MetaService {
     public void addAutomationProvider(AutomationProvider provider) {
         loops.add(provider);
         MetaConfig read = metaConfig;
-        tell(provider, loop -> loop.metaConfigRead(read.values()));
+        tell(provider, loop -> loop.metaConfigRead(read.sequence(), read.values()));
     }
 
     /** Calls every bound loop (foreign code: never under a lock; a failure is logged, not passed on). */
-    private void tellLoops(java.util.function.Consumer<AutomationProvider> call) {
+    private void tellLoops(Consumer<AutomationProvider> call) {
         for (AutomationProvider loop : loops) {
             tell(loop, call);
         }
     }
 
-    private static void tell(AutomationProvider loop, java.util.function.Consumer<AutomationProvider> call) {
+    private static void tell(AutomationProvider loop, Consumer<AutomationProvider> call) {
         try {
             call.accept(loop);
         } catch (RuntimeException e) {

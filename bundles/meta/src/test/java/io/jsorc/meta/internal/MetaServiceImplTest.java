@@ -333,7 +333,7 @@ class MetaServiceImplTest extends MetaServiceTestBase {
         }
 
         @Override
-        public void metaConfigRead(java.util.Map<String, Object> metaConfig) {
+        public void metaConfigRead(long sequence, java.util.Map<String, Object> metaConfig) {
             lastConfig = metaConfig;
             calls.add("config automation=" + metaConfig.get("automation"));
         }

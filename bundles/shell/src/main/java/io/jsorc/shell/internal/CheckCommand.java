@@ -35,9 +35,9 @@ public class CheckCommand implements Action {
             TickReport report;
             try {
                 report = loop.check();
-            } catch (TimeoutException e) {
-                throw new IllegalArgumentException("The tick is still running after "
-                        + "5 minutes; it goes on: see jsorc:status", e);
+            } catch (TimeoutException | IllegalStateException e) {
+                // not the user's input, but not the platform failing either: one line, no ERROR in the log
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
             report.actions().forEach(out::println);
             out.println("(" + report.duration().toMillis() + " ms)");

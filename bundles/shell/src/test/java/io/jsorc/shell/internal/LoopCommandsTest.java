@@ -88,9 +88,9 @@ class LoopCommandsTest extends ShellKit {
 
     @Test
     void aQuarantinedServiceShowsInServiceListAndServiceInfoUntilRefreshed() throws Exception {
-        automation("{\"automation\":true,\"keep_alive\":[\"paint\"],\"backoff_interval\":300,\"crash_loop_limit\":1}");
         kit.register("paint", Painter::new);
-        set("PAINT_CONFIG", "{\"enabled\":true,\"color\":\"red\",\"fail\":true}");
+        set("PAINT_CONFIG", "{\"enabled\":true,\"color\":\"red\",\"fail\":true}");   // before the loop's first tick
+        automation("{\"automation\":true,\"keep_alive\":[\"paint\"],\"backoff_interval\":300,\"crash_loop_limit\":1}");
         wired(new CheckCommand()).execute();
         assertTrue(output.text().startsWith("paint: restarted: FAILED (java.lang.IllegalStateException: key is required!); "
                 + "quarantined after 1 failures within 600 s") || output.text().contains("quarantined since"), output.text());
