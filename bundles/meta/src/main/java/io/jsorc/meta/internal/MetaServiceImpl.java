@@ -11,14 +11,17 @@ import io.jsorc.api.event.ServiceStateListener;
 import io.jsorc.api.spi.AutomationProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,11 +59,18 @@ public final class MetaServiceImpl implements MetaService {
     private final String bundle;
     private final RegistrationTracker tracker;
     private volatile MetaConfig metaConfig;
+    /** Null without OSGi (the test kit). */
+    private final BundleContext context;
+    /** Loops bound through DS, and the service objects resolved for them. */
+    private final Set<ServiceReference<AutomationProvider>> boundLoops = ConcurrentHashMap.newKeySet();
+    private final Map<ServiceReference<AutomationProvider>, AutomationProvider> resolvedLoops =
+            new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** The DS constructor; tracking starts in {@link #open}, once the dynamic references are bound. */
     @Activate
     public MetaServiceImpl(BundleContext context, @Reference GlobStore globs) {
+        this.context = context;
         this.globs = globs;
         this.bundle = context.getBundle().getSymbolicName() + " " + context.getBundle().getVersion();
         this.metaConfig = MetaConfig.read(globs);
@@ -73,6 +83,7 @@ public final class MetaServiceImpl implements MetaService {
     public MetaServiceImpl(GlobStore globs, Registrar registrar) {
         this.globs = globs;
         this.registrar = registrar;
+        this.context = null;
         this.bundle = "io.jsorc.meta";
         this.metaConfig = MetaConfig.read(globs);
         this.registry = new Registry(table, this::bareHook, this::automationLooksAfter);
@@ -396,7 +407,38 @@ public final class MetaServiceImpl implements MetaService {
 
     // ------------------------------------------------------------ dynamic references
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /**
+     * DS binds a loop by its reference only: the loop needs MetaService to be built, and this may run while
+     * MetaService activates, so getting the loop's object here would be a circular reference. It is got, and told
+     * the current {@code META_CONFIG}, on an event thread right after.
+     */
+    @Reference(service = AutomationProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "unbindAutomationProvider")
+    void bindAutomationProvider(ServiceReference<AutomationProvider> reference) {
+        boundLoops.add(reference);
+        executors.events().execute(() -> {
+            AutomationProvider loop = context.getService(reference);
+            if (loop == null) {
+                return;
+            }
+            if (!boundLoops.contains(reference) || resolvedLoops.putIfAbsent(reference, loop) != null) {
+                context.ungetService(reference);
+                return;
+            }
+            addAutomationProvider(loop);
+        });
+    }
+
+    void unbindAutomationProvider(ServiceReference<AutomationProvider> reference) {
+        boundLoops.remove(reference);
+        AutomationProvider loop = resolvedLoops.remove(reference);
+        if (loop != null) {
+            removeAutomationProvider(loop);
+            context.ungetService(reference);
+        }
+    }
+
+    /** Adds a loop and tells it the current {@code META_CONFIG} (DS: through {@link #bindAutomationProvider}). */
     public void addAutomationProvider(AutomationProvider provider) {
         loops.add(provider);
         MetaConfig read = metaConfig;
