@@ -173,7 +173,11 @@ final class Loop {
             nextTick = null;
             inTick = true;
         }
-        runTick();
+        try {
+            runTick();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("A JsOrc tick failed: {}", describe(e), e);   // the next one is scheduled all the same
+        }
     }
 
     /** A tick, then the next one {@code backoff_interval} after it, unless one is pending or automation is off. */
@@ -263,7 +267,7 @@ final class Loop {
             }
             try {
                 actions.add(name + ": " + keepAlive.check(name, hook, current));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {   // LinkageError: a service bundle refreshed under us
                 String why = describe(e);
                 LOG.warn("Error checking {} !: {}", name, why);
                 supervisor.note(name, "error while checking: " + why);

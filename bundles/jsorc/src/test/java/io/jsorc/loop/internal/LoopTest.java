@@ -78,7 +78,8 @@ class LoopTest {
         MetaService meta = kit.meta();
         MetaService guarded = (MetaService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MetaService.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getService") && broken.contains(args[0])) {
+                    if (method.getName().equals("buildHook") && broken.contains("buildHook")
+                            || method.getName().equals("getService") && broken.contains(args[0])) {
                         throw new IllegalStateException("broken on purpose");
                     }
                     try {
@@ -102,11 +103,11 @@ class LoopTest {
     private void metaConfig(String json) {
         kit.configApi().configSet("META_CONFIG", json, true, null, TestKit.TEST);
         assertTrue(kit.meta().refresh("meta"));
-        loop.configure(++reads, values(json));
+        loop.configure(++reads, values());
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> values(String json) {
+    private Map<String, Object> values() {
         return (Map<String, Object>) kit.globs().get("META_CONFIG").orElseThrow().value();
     }
 
@@ -358,7 +359,7 @@ class LoopTest {
     @Test
     void aStaleMetaConfigReadIsIgnored() {
         kit.configApi().configSet("META_CONFIG", "{\"automation\":true,\"keep_alive\":[]}", true, null, TestKit.TEST);
-        loop.configure(5, values(""));
+        loop.configure(5, values());
         loop.configure(4, Map.of("automation", false));
         assertTrue(loop.isRunning(), "read 4 came after read 5: ignored");
         loop.configure(6, Map.of("automation", false));
@@ -409,6 +410,72 @@ class LoopTest {
         });
         time.advance(Duration.ofSeconds(1));
         assertEquals(List.of(time.instant().plusSeconds(10)), time.pending(), "only the next tick, 10 s after");
+    }
+
+    @Test
+    void aManifestTheClusterSideCannotApplyIsNoFailureOfTheService() throws Exception {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"redis\"],\"backoff_interval\":5}");
+        kit.register("redis", () -> new Flaky(new AtomicInteger(), Map.of("Service", List.of(Map.of()))));
+        applier.set(new ManifestApplier() {
+            @Override
+            public String describe() {
+                return "a broken cluster";
+            }
+
+            @Override
+            public Applied apply(String service, Map<String, Object> m, Map<String, Object> meta, String namespace)
+                    throws Exception {
+                throw new java.io.IOException("connection refused");
+            }
+        });
+        assertEquals(List.of("redis: manifest not applied: IOException: connection refused"), loop.check().actions());
+        assertEquals("manifest not applied: IOException: connection refused", supervision("redis").note());
+        assertEquals(0, supervision("redis").consecutiveFailures());
+        assertFalse(service("redis").isRunning(), "not reset without its manifest applied");
+    }
+
+    @Test
+    void aRunningServiceRemovedFromKeepAliveOrRefreshedIsForgotten() throws Exception {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"doomed\"],\"backoff_interval\":5,\"crash_loop_limit\":1}");
+        kit.register("doomed", () -> new Flaky(new AtomicInteger(Integer.MAX_VALUE)));
+        loop.check();
+        assertTrue(supervision("doomed").quarantined());
+        loop.configChanged("DOOMED_CONFIG");
+        assertFalse(supervision("doomed").quarantined());
+        loop.check();
+        loop.refreshed("meta");
+        Supervision forgotten = supervision("doomed");
+        assertFalse(forgotten.quarantined());
+        assertEquals(0, forgotten.failures());
+        assertEquals(0, forgotten.consecutiveFailures());
+        loop.refreshed("other");
+        assertEquals(0, supervision("doomed").failures());
+    }
+
+    @Test
+    void statusSaysWhetherATickIsScheduled() {
+        assertFalse(loop.status().running());
+        assertFalse(loop.status().automation());
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"x\"],\"backoff_interval\":4}");
+        AutomationStatus on = loop.status();
+        assertTrue(on.automation());
+        assertTrue(on.running());
+        assertEquals(4, on.backoffInterval());
+        assertEquals(time.instant().plusSeconds(1), on.nextTick());
+        assertEquals(List.of("x"), on.services().stream().map(Supervision::name).toList());
+        assertEquals("not a service (yet): waiting for its bundle", on.services().get(0).note());
+        assertNull(on.lastTick());
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(time.instant(), loop.status().lastTick());
+    }
+
+    @Test
+    void aHookThatCannotBeBuiltEndsThatTickWithAReportAndTheNextTickComes() throws Exception {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"x\"],\"backoff_interval\":5}");
+        broken.add("buildHook");
+        assertEquals(List.of("could not build a hook, nothing checked: IllegalStateException: broken on purpose"),
+                loop.check().actions());
+        assertEquals(List.of(time.instant().plusSeconds(5)), time.pending(), "the next tick is scheduled");
     }
 
     @Test

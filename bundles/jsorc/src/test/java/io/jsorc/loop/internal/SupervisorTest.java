@@ -42,6 +42,29 @@ class SupervisorTest {
     }
 
     @Test
+    void onlyTheInstanceSeenRunningCountsAsCrashedAndARunningOneLeavesQuarantine() {
+        Supervisor supervisor = new Supervisor(() -> 0.0);
+        Instant t = Instant.parse("2026-11-30T00:00:00Z");
+        Object first = new Object();
+        assertFalse(supervisor.running("s", first, t, SETTINGS), "not quarantined");
+        assertFalse(supervisor.crashed("s", new Object()), "another instance (rebuilt, replaced) is no crash");
+        supervisor.running("s", first, t, SETTINGS);
+        assertTrue(supervisor.crashed("s", first));
+        assertFalse(supervisor.crashed("s", first), "counted once");
+        LoopSettings strict = LoopSettings.from(Map.of("automation", true, "crash_loop_limit", 1));
+        assertTrue(supervisor.failed("s", t, strict).quarantined());
+        assertTrue(supervisor.running("s", first, t.plusSeconds(5), strict), "found running: out of quarantine");
+        assertEquals(null, supervisor.blocked("s", t.plusSeconds(5)));
+    }
+
+    @Test
+    void keepAliveNeverHoldsMeta() {
+        LoopSettings settings = LoopSettings.from(Map.of("keep_alive", List.of("meta", "redis")));
+        assertEquals(List.of("redis"), settings.keepAlive());
+        assertEquals(List.of("keep_alive holds meta, which MetaService runs itself (skipped)"), settings.problems());
+    }
+
+    @Test
     void badSettingsFallBackToTheirDefaultsAndSaySo() {
         LoopSettings bad = LoopSettings.from(Map.of("automation", "yes", "backoff_interval", 0, "backoff_max", 1.5,
                 "keep_alive", List.of("redis", 7, "redis"), "namespace", ""));

@@ -1,11 +1,15 @@
 package io.jsorc.loop.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +41,27 @@ class ThreadSchedulerTest {
 
         assertTrue(interrupted.await(0, TimeUnit.SECONDS), "the tick was interrupted");
         assertEquals(List.of(), loopThreads(), "no jsorc/loop thread left");
+    }
+
+    @Test
+    void aCheckQueuedBehindARunningTickIsReleasedByCloseAndWorkRunsOnTheLoopsDaemonThread() throws Exception {
+        ThreadScheduler scheduler = new ThreadScheduler(null);
+        CountDownLatch running = new CountDownLatch(1);
+        Future<String> first = scheduler.submit(() -> {
+            running.countDown();
+            Thread self = Thread.currentThread();
+            new CountDownLatch(1).await();
+            return self.getName();
+        });
+        Future<Thread> queued = scheduler.submit(Thread::currentThread);
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        Thread loopThread = loopThreads().get(0);
+        assertTrue(loopThread.isDaemon());
+        assertNull(loopThread.getContextClassLoader(), "pins no class loader");
+
+        scheduler.close(Duration.ofSeconds(10));
+
+        assertTrue(queued.isCancelled(), "its caller is released at once, not after the check bound");
+        assertThrows(ExecutionException.class, first::get, "the running one was interrupted");
     }
 }

@@ -27,7 +27,8 @@ public record MetaConfig(boolean automation, int backoffInterval, String namespa
         Map<String, Object> kubernetes, Map<String, Object> values, long sequence) {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetaConfig.class);
-    private static final AtomicLong READS = new AtomicLong();
+    /** Seeded from the clock, so a reread after this bundle is updated (a new class) still counts up. */
+    private static final AtomicLong READS = new AtomicLong(System.nanoTime());
 
     /** The original's defaults, in the original's key order. */
     public static Map<String, Object> defaults() {

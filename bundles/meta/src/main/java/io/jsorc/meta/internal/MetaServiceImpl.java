@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -59,9 +60,11 @@ public final class MetaServiceImpl implements MetaService {
     private final String bundle;
     private final RegistrationTracker tracker;
     private volatile MetaConfig metaConfig;
+    private final Object metaLock = new Object();
     /** Null without OSGi (the test kit). */
     private final BundleContext context;
     /** Loops bound through DS, and the service objects resolved for them. */
+    private final Object loopsLock = new Object();
     private final Set<ServiceReference<AutomationProvider>> boundLoops = ConcurrentHashMap.newKeySet();
     private final Map<ServiceReference<AutomationProvider>, AutomationProvider> resolvedLoops =
             new ConcurrentHashMap<>();
@@ -229,8 +232,11 @@ public final class MetaServiceImpl implements MetaService {
         if (service == null) {
             return false;
         }
-        reset(service, hook, !automationLooksAfter(name));
-        tellLoops(loop -> loop.serviceRefreshed(name));
+        try {
+            reset(service, hook, !automationLooksAfter(name));
+        } finally {
+            tellLoops(loop -> loop.serviceRefreshed(name));   // an operator's refresh lifts a quarantine anyway
+        }
         return true;
     }
 
@@ -242,8 +248,11 @@ public final class MetaServiceImpl implements MetaService {
     }
 
     private void refreshMeta() {
-        MetaConfig read = MetaConfig.read(globs);
-        metaConfig = read;
+        MetaConfig read;
+        synchronized (metaLock) {      // read and publish in one step: the loops see reads in sequence order
+            read = MetaConfig.read(globs);
+            metaConfig = read;
+        }
         metaRefreshes.incrementAndGet();
         LOG.info("META_CONFIG re-read (automation {}); rebuilding every service", read.automation());
         tellLoops(loop -> {
@@ -415,25 +424,57 @@ public final class MetaServiceImpl implements MetaService {
     @Reference(service = AutomationProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "unbindAutomationProvider")
     void bindAutomationProvider(ServiceReference<AutomationProvider> reference) {
-        boundLoops.add(reference);
-        executors.events().execute(() -> {
-            AutomationProvider loop = context.getService(reference);
-            if (loop == null) {
-                return;
+        synchronized (loopsLock) {
+            boundLoops.add(reference);
+        }
+        if (closed) {
+            return;
+        }
+        try {
+            executors.events().execute(() -> resolveLoop(reference));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("MetaService is stopping: loop {} not resolved", reference);
+        }
+    }
+
+    /** On an event thread: gets the bound loop's object and tells it the current META_CONFIG. */
+    private void resolveLoop(ServiceReference<AutomationProvider> reference) {
+        AutomationProvider loop;
+        try {
+            loop = context.getService(reference);
+        } catch (RuntimeException e) {
+            LOG.warn("The JsOrc loop {} could not be got ({}); automation waits for it", reference, e.toString());
+            return;
+        }
+        if (loop == null) {
+            LOG.warn("The JsOrc loop {} could not be got (it did not activate); automation waits for it", reference);
+            return;
+        }
+        boolean added;
+        synchronized (loopsLock) {
+            added = boundLoops.contains(reference) && resolvedLoops.putIfAbsent(reference, loop) == null;
+            if (added) {
+                loops.add(loop);
             }
-            if (!boundLoops.contains(reference) || resolvedLoops.putIfAbsent(reference, loop) != null) {
-                context.ungetService(reference);
-                return;
-            }
-            addAutomationProvider(loop);
-        });
+        }
+        if (!added) {
+            context.ungetService(reference);
+            return;
+        }
+        MetaConfig read = metaConfig;
+        tell(loop, bound -> bound.metaConfigRead(read.sequence(), read.values()));
     }
 
     void unbindAutomationProvider(ServiceReference<AutomationProvider> reference) {
-        boundLoops.remove(reference);
-        AutomationProvider loop = resolvedLoops.remove(reference);
+        AutomationProvider loop;
+        synchronized (loopsLock) {
+            boundLoops.remove(reference);
+            loop = resolvedLoops.remove(reference);
+            if (loop != null) {
+                loops.removeIf(bound -> bound == loop);
+            }
+        }
         if (loop != null) {
-            removeAutomationProvider(loop);
             context.ungetService(reference);
         }
     }
