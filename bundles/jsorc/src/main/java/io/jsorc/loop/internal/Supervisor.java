@@ -50,7 +50,11 @@ final class Supervisor {
         return watches.computeIfAbsent(name, n -> new Watch());
     }
 
-    /** Forgets everything about {@code name} (an operator refreshed it, or changed its config); true when quarantined. */
+    /**
+     * Forgets everything about {@code name} (an operator refreshed it, or changed its config).
+     *
+     * @return whether it was quarantined
+     */
     synchronized boolean forget(String name) {
         Watch gone = watches.remove(name);
         return gone != null && gone.quarantinedSince != null;

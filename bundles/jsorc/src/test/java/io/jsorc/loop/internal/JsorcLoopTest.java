@@ -14,7 +14,6 @@ import io.jsorc.testkit.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,30 +76,11 @@ class JsorcLoopTest {
 
     @Test
     void aBoundManifestApplierIsItsClusterSideUntilUnbound() {
-        ManifestApplier applier = new ManifestApplier() {
-            @Override
-            public String describe() {
-                return "test cluster";
-            }
-
-            @Override
-            public Applied apply(String service, Map<String, Object> manifest, Map<String, Object> meta, String ns) {
-                return new Applied(true, "ok");
-            }
-        };
+        ManifestApplier applier = Appliers.of("test cluster",
+                (service, manifest, ns) -> new ManifestApplier.Applied(true, "ok"));
         loop.bindApplier(applier);
         assertEquals("test cluster", loop.status().cluster());
-        loop.unbindApplier(new ManifestApplier() {
-            @Override
-            public String describe() {
-                return "another";
-            }
-
-            @Override
-            public Applied apply(String service, Map<String, Object> manifest, Map<String, Object> meta, String ns) {
-                return null;
-            }
-        });
+        loop.unbindApplier(Appliers.of("another", (service, manifest, ns) -> null));
         assertEquals("test cluster", loop.status().cluster(), "unbinding another one changes nothing");
         loop.unbindApplier(applier);
         assertTrue(loop.status().cluster().startsWith("Kubernetes is not configured"));

@@ -282,18 +282,10 @@ class LoopTest {
 
         List<String> applied = new ArrayList<>();
         AtomicReference<Boolean> ready = new AtomicReference<>(false);
-        applier.set(new ManifestApplier() {
-            @Override
-            public String describe() {
-                return "a test cluster";
-            }
-
-            @Override
-            public Applied apply(String service, Map<String, Object> m, Map<String, Object> meta, String namespace) {
-                applied.add(service + " " + m.keySet() + " in " + namespace);
-                return new Applied(ready.get(), ready.get() ? "pods ready" : "pods not ready yet");
-            }
-        });
+        applier.set(Appliers.of("a test cluster", (service, m, namespace) -> {
+            applied.add(service + " " + m.keySet() + " in " + namespace);
+            return new ManifestApplier.Applied(ready.get(), ready.get() ? "pods ready" : "pods not ready yet");
+        }));
         kit.meta().fail(service("redis"), new IllegalStateException("down"));
         assertEquals("a test cluster", loop.status().cluster());
         loop.refreshed("redis");
@@ -416,18 +408,9 @@ class LoopTest {
     void aManifestTheClusterSideCannotApplyIsNoFailureOfTheService() throws Exception {
         metaConfig("{\"automation\":true,\"keep_alive\":[\"redis\"],\"backoff_interval\":5}");
         kit.register("redis", () -> new Flaky(new AtomicInteger(), Map.of("Service", List.of(Map.of()))));
-        applier.set(new ManifestApplier() {
-            @Override
-            public String describe() {
-                return "a broken cluster";
-            }
-
-            @Override
-            public Applied apply(String service, Map<String, Object> m, Map<String, Object> meta, String namespace)
-                    throws Exception {
-                throw new java.io.IOException("connection refused");
-            }
-        });
+        applier.set(Appliers.of("a broken cluster", (service, m, namespace) -> {
+            throw new java.io.IOException("connection refused");
+        }));
         assertEquals(List.of("redis: manifest not applied: IOException: connection refused"), loop.check().actions());
         assertEquals("manifest not applied: IOException: connection refused", supervision("redis").note());
         assertEquals(0, supervision("redis").consecutiveFailures());

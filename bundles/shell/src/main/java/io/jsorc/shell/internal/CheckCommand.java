@@ -18,9 +18,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 public class CheckCommand implements Action {
 
-    static final String NO_LOOP = "The JsOrc loop is not running here: install feature jsorc-loop (it is part of "
-            + "feature jsorc)";
-
     @Reference(optional = true)
     AutomationProvider loop;
 
@@ -29,12 +26,9 @@ public class CheckCommand implements Action {
     @Override
     public Object execute() throws Exception {
         return Refused.guard(() -> {
-            if (loop == null) {
-                throw new IllegalArgumentException(NO_LOOP);
-            }
             TickReport report;
             try {
-                report = loop.check();
+                report = Services.requireLoop(loop).check();
             } catch (TimeoutException | IllegalStateException e) {
                 // not the user's input, but not the platform failing either: one line, no ERROR in the log
                 throw new IllegalArgumentException(e.getMessage(), e);

@@ -81,11 +81,13 @@ public class ServiceInfoCommand implements Action {
     /** What the JsOrc loop knows of a keep_alive service. */
     private static void supervised(ShellTable table, Supervision supervision) {
         row(table, "quarantined", supervision.quarantined()
-                ? "since " + Services.when(supervision.quarantinedSince()) + " (service-refresh or a config change lifts it)"
+                ? "since " + Services.when(supervision.quarantinedSince())
+                        + " (service-refresh or a config change lifts it)"
                 : "false");
         row(table, "failures (crash-loop window)", supervision.failures());
         row(table, "failures in a row", supervision.consecutiveFailures());
-        row(table, "backoff until", supervision.backoffUntil() == null ? null : Services.when(supervision.backoffUntil()));
+        row(table, "backoff until",
+                supervision.backoffUntil() == null ? null : Services.when(supervision.backoffUntil()));
         row(table, "automation", supervision.note());
     }
 

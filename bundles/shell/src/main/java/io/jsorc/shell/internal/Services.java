@@ -52,6 +52,21 @@ final class Services {
         return state(info);
     }
 
+    static final String NO_LOOP = "The JsOrc loop is not running here: install feature jsorc-loop (it is part of "
+            + "feature jsorc)";
+
+    /**
+     * The loop a command needs.
+     *
+     * @throws IllegalArgumentException (refused: one line) when the loop's bundle is not there
+     */
+    static AutomationProvider requireLoop(AutomationProvider loop) {
+        if (loop == null) {
+            throw new IllegalArgumentException(NO_LOOP);
+        }
+        return loop;
+    }
+
     /** What the loop knows of {@code name}; empty without a loop or when it does not supervise it. */
     static Optional<Supervision> supervision(AutomationProvider loop, String name) {
         return loop == null ? Optional.empty() : loop.supervision(name);

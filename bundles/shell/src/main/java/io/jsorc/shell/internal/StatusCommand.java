@@ -28,10 +28,7 @@ public class StatusCommand implements Action {
     @Override
     public Object execute() throws Exception {
         return Refused.guard(() -> {
-            if (loop == null) {
-                throw new IllegalArgumentException(CheckCommand.NO_LOOP);
-            }
-            print(loop.status());
+            print(Services.requireLoop(loop).status());
         });
     }
 

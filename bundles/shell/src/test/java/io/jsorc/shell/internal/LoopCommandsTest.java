@@ -55,10 +55,10 @@ class LoopCommandsTest extends ShellKit {
     void withoutTheLoopBothCommandsRefuseWithOneLine() {
         StatusCommand status = new StatusCommand();
         status.out = output.stream;
-        assertRefused(status, CheckCommand.NO_LOOP);
+        assertRefused(status, Services.NO_LOOP);
         CheckCommand check = new CheckCommand();
         check.out = output.stream;
-        assertRefused(check, CheckCommand.NO_LOOP);
+        assertRefused(check, Services.NO_LOOP);
     }
 
     @Test
