@@ -174,6 +174,38 @@ public class DistributionIT {
         assertFalse(added, added.contains("\tat "));
     }
 
+    /**
+     * bin/jsorc runs one command from a script: stdin closed, no JAVA_HOME, no password on its command line (a key of
+     * its own, made once, owner-only); a refused command exits 1 with one line; nothing is left behind.
+     */
+    @Test
+    public void binJsorcRunsACommandFromAScriptWithStdinClosedAndNoJavaHome() throws Exception {
+        karaf.awaitClient("admin", adminPassword(), "jsorc:service-list");
+        KarafDistribution.Result list = karaf.jsorc("service-list");
+        assertTrue("bin/jsorc service-list: " + list, list.ok() && list.out().lines().anyMatch(l -> l.startsWith("meta ")));
+        Path key = karaf.home().resolve("etc/jsorc-client.key");
+        assertEquals("mode of " + key, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(key));
+
+        KarafDistribution.Result set = karaf.jsorc("config-set", "--no-check", "ITEST_WRAPPER", "{\"a\": \"b c\"}");
+        assertTrue("config-set through bin/jsorc: " + set, set.ok() && set.out().contains("Config of 'ITEST_WRAPPER'"));
+        KarafDistribution.Result get = karaf.jsorc("config-get", "--no-check", "ITEST_WRAPPER");
+        assertEquals("{\"a\":\"b c\"}", get.out().trim());
+
+        KarafDistribution.Result refused = karaf.jsorc("config-set", "NOT_A_CONFIG", "{}");
+        assertEquals("a refused command exits 1: " + refused, 1, refused.exitCode());
+        List<String> printed = (refused.out() + refused.err()).replaceAll("\u001B\\[[0-9;]*m", "").lines()
+                .filter(l -> !l.isBlank()).toList();
+        assertEquals("one line: " + printed, 1, printed.size());
+
+        KarafDistribution.Result quote = karaf.jsorc("config-get", "it's");
+        assertEquals("bin/jsorc's own error: " + quote, 2, quote.exitCode());
+        try (var fifos = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals("no stdin FIFO left", List.of(),
+                    fifos.filter(p -> p.getFileName().toString().startsWith("jsorc-stdin.")).toList());
+        }
+    }
+
     @Test
     public void adminLogsInWithGeneratedPasswordAndWrongPasswordIsRefused() throws Exception {
         KarafDistribution.Result ok = karaf.awaitClient("admin", adminPassword(), "bundle:list -s io.jsorc.api");

@@ -124,6 +124,18 @@ final class KarafDistribution implements AutoCloseable {
         return run(home, cmd, CLIENT_TIMEOUT, true);
     }
 
+    /**
+     * {@code bin/jsorc args...} as a script runs it: stdin closed ({@code /dev/null}), an environment with only a
+     * {@code PATH} that finds {@code java} (no {@code JAVA_HOME}), bounded by {@link #CLIENT_TIMEOUT}.
+     */
+    Result jsorc(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/jsorc").toString());
+        command.addAll(List.of(args));
+        return run(home, command, CLIENT_TIMEOUT, false, Map.of("PATH",
+                Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin"));
+    }
+
     /** {@code bin/stop}, then waits until the Karaf process is gone. */
     void stop() throws IOException, InterruptedException {
         Optional<ProcessHandle> karaf = karafProcess();
@@ -184,13 +196,24 @@ final class KarafDistribution implements AutoCloseable {
      */
     static Result run(Path dir, List<String> command, Duration timeout, boolean liveStdin)
             throws IOException, InterruptedException {
+        return run(dir, command, timeout, liveStdin, null);
+    }
+
+    /** As above; with {@code onlyEnv}, the process gets exactly that environment. */
+    private static Result run(Path dir, List<String> command, Duration timeout, boolean liveStdin,
+            Map<String, String> onlyEnv) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run-", ".out");
         Path err = Files.createTempFile(dir, "run-", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(liveStdin ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = builder.environment();
-        env.put("JAVA_HOME", System.getProperty("java.home"));
+        if (onlyEnv != null) {
+            env.clear();
+            env.putAll(onlyEnv);
+        } else {
+            env.put("JAVA_HOME", System.getProperty("java.home"));
+        }
         env.put("LC_ALL", "C.UTF-8");
         env.put("LANG", "C.UTF-8");
         env.remove("KARAF_HOME");
