@@ -122,4 +122,28 @@ class TestKitTest {
             assertEquals(3, kit.meta().info("echo").orElseThrow().ranking());
         }
     }
+
+    /** A secret reference is resolved into the running service's config only; the glob keeps the reference. */
+    @Test
+    void secretReferencesAreResolvedWhenTheSettingsAreBuiltNeverStored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path secret = dir.resolve("word");
+        java.nio.file.Files.writeString(secret, "from-a-file\n");
+        try (TestKit kit = TestKit.create()) {
+            kit.register("echo", Echo::new);
+            String json = "{\"enabled\":true,\"word\":\"$[file:" + secret + "]\"}";
+            kit.configApi().configSet("ECHO_CONFIG", json, true, null, TestKit.TEST);
+            assertTrue(kit.meta().refresh("echo"));
+            CommonService<?> echo = kit.meta().getService("echo", kit.hook());
+            assertEquals("from-a-file", echo.getApp());
+            assertEquals(json, kit.globs().get("ECHO_CONFIG").orElseThrow().json(), "stored as written");
+
+            kit.configApi().configSet("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"$[env:JSORC_SURELY_UNSET_42]\"}",
+                    true, null, TestKit.TEST);
+            assertTrue(kit.meta().refresh("echo"));
+            assertFalse(echo.isEnabled(), "a settings error: disabled");
+            assertEquals("java.lang.IllegalArgumentException: $[env:JSORC_SURELY_UNSET_42]: environment variable "
+                    + "JSORC_SURELY_UNSET_42 is not set", echo.getLastError());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.jsorc.api;
 
+import io.jsorc.api.config.Secrets;
 import io.jsorc.api.runtime.InstanceRuntime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,8 +8,8 @@ import java.util.Map;
 
 /**
  * The settings of one instance, built from its hook the seed's way: manifest first ({@code __OLD_CONFIG__} and
- * {@code __UNSAFE_PARAPHRASE__} taken out of it), then config ({@code enabled} and {@code quiet} taken out of it).
- * Immutable.
+ * {@code __UNSAFE_PARAPHRASE__} taken out of it), then config ({@code enabled} and {@code quiet} taken out of it,
+ * secret references resolved: {@link Secrets#resolve}). Immutable.
  */
 record Settings(Map<String, Object> config, Map<String, Object> manifest, Map<String, Object> manifestMeta,
         boolean enabled, boolean quiet) {
@@ -37,6 +38,10 @@ record Settings(Map<String, Object> config, Map<String, Object> manifest, Map<St
         Map<String, Object> config = new LinkedHashMap<>(built);
         boolean enabled = flag(config.remove("enabled"), "enabled");
         boolean quiet = flag(config.remove("quiet"), "quiet");
+        // $[env:NAME] and $[file:/path] are resolved here only: the glob keeps the reference
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resolved = (Map<String, Object>) Secrets.resolve(config);
+        config = resolved;
         return new Settings(Collections.unmodifiableMap(config),
                 manifest == null || manifest.isEmpty() ? null : Collections.unmodifiableMap(manifest),
                 Collections.unmodifiableMap(meta), enabled, quiet);

@@ -2,6 +2,7 @@ package io.jsorc.shell.internal;
 
 import io.jsorc.api.config.ConfigApi;
 import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.Secrets;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -12,7 +13,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code jsorc:config-get [--no-check] [--revision] NAME}: prints the stored JSON text exactly as stored, or nothing
+ * {@code jsorc:config-get [--no-check] [--revision] NAME}: prints the stored JSON text exactly as stored (secret
+ * values shown as {@code ********}, see {@link Secrets}: then as compact JSON), or nothing
  * when the glob is absent ({@code jsorc:config-exists} tells absent apart from a stored {@code null}). With
  * {@code --revision} a first line says which revision it is, when and by whom it was written (what
  * {@code config-set --rev} needs). A name outside {@code config-index} fails unless {@code --no-check}.
@@ -47,6 +49,6 @@ public class ConfigGetCommand implements Action {
             out.println("revision " + value.revision() + ", written " + value.stored().time() + " by "
                     + value.stored().origin());
         }
-        out.println(value.json());
+        out.println(Secrets.maskedJson(value));
     }
 }

@@ -41,6 +41,14 @@ class ConfigCommandsTest extends ShellKit {
     }
 
     @Test
+    void configGetShowsSecretsMasked() throws Exception {
+        set("STRIPE_CONFIG", "{\"enabled\":true,\"key\":\"sk_live_1\",\"url\":\"redis://u:pw@h\",\"ref\":\"$[env:K]\"}");
+        get("STRIPE_CONFIG").execute();
+        assertEquals("{\"enabled\":true,\"key\":\"********\",\"url\":\"redis://********@h\",\"ref\":\"$[env:K]\"}\n",
+                output.text());
+    }
+
+    @Test
     void configGetWithRevisionSaysWhichRevisionWhenAndWho() throws Exception {
         set("STRIPE_CONFIG", "{\"a\":1}");
         ConfigGetCommand command = get("STRIPE_CONFIG");

@@ -44,7 +44,8 @@ class ConfigSetCommandTest extends ShellKit {
     void storesTheValueAndPrintsTheOriginalsMessage() throws Exception {
         command("STRIPE_CONFIG", "{ \"enabled\" : true, \"key\" : \"sk_test_x\" }").execute();
         assertEquals(JSON, stored("STRIPE_CONFIG"));
-        assertEquals("Config of 'STRIPE_CONFIG' to '" + JSON + "' set!\n", output.text());
+        assertEquals("Config of 'STRIPE_CONFIG' to '" + JSON.replace("sk_test_x", "********") + "' set!\n",
+                output.text(), "the original's message, the secret masked");
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.GlobValue;
 import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.Secrets;
+import io.jsorc.globs.internal.json.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,9 +70,27 @@ public final class ConfigApiImpl implements ConfigApi {
     @Override
     public ConfigResult configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin) {
         check(name, doCheck);
-        long revision = store.set(name, json, expectedRevision, origin);
-        String stored = store.get(name).map(GlobValue::json).orElse(json);
-        return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(stored) + "' set!", revision);
+        long revision = store.set(name, keepMasked(name, json), expectedRevision, origin);
+        String shown = store.get(name).map(Secrets::maskedJson).orElse("");
+        return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(shown) + "' set!", revision);
+    }
+
+    /**
+     * An editor that read masked values may send {@link Secrets#MASK} back: where the stored value has a secret
+     * there, the stored secret is kept. Text that is not JSON goes on unchanged, for the store to refuse.
+     */
+    private String keepMasked(String name, String json) {
+        if (json == null || !json.contains(Secrets.MASK)) {
+            return json;
+        }
+        Object incoming;
+        try {
+            incoming = Json.parse(json);
+        } catch (IllegalArgumentException notJson) {
+            return json;
+        }
+        Optional<GlobValue> stored = store.get(name);
+        return stored.isEmpty() ? json : Json.write(Secrets.keepMasked(incoming, stored.get().value()));
     }
 
     @Override

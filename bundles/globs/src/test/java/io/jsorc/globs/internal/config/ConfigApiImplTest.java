@@ -87,9 +87,9 @@ class ConfigApiImplTest {
 
     @Test
     void configSetStoresAndAnswersWithTheStoredText() {
-        assertEquals("Config of 'STRIPE_CONFIG' to '{\"key\":\"sk\",\"n\":1.0}' set!",
-                api.configSet("STRIPE_CONFIG", "{\"key\":\"sk\", \"n\":1.0}", true, null, ME).message());
-        assertEquals("{\"key\":\"sk\",\"n\":1.0}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
+        assertEquals("Config of 'STRIPE_CONFIG' to '{\"word\":\"sk\",\"n\":1.0}' set!",
+                api.configSet("STRIPE_CONFIG", "{\"word\":\"sk\", \"n\":1.0}", true, null, ME).message());
+        assertEquals("{\"word\":\"sk\",\"n\":1.0}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
     }
 
     @Test
@@ -133,5 +133,19 @@ class ConfigApiImplTest {
     @Test
     void pythonListReprOfNoNamesIsEmptyBrackets() {
         assertEquals("[]", ConfigApiImpl.pythonList(List.of()));
+    }
+
+    @Test
+    void aSecretIsEchoedMaskedAndTheMaskSentBackKeepsIt() {
+        ConfigResult set = api.configSet("STRIPE_CONFIG", "{\"enabled\":true,\"key\":\"sk_live_1\"}", true, null, ME);
+        assertEquals("Config of 'STRIPE_CONFIG' to '{\"enabled\":true,\"key\":\"********\"}' set!", set.message());
+        api.configSet("STRIPE_CONFIG", "{\"enabled\":false,\"key\":\"********\"}", true, null, ME);
+        assertEquals("{\"enabled\":false,\"key\":\"sk_live_1\"}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json(),
+                "the stored secret kept, the rest edited");
+        api.configSet("STRIPE_CONFIG", "{\"key\":\"sk_live_2\"}", true, null, ME);
+        assertEquals("{\"key\":\"sk_live_2\"}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
+        api.configSet("REDIS_CONFIG", "{\"password\":\"********\"}", true, null, ME);
+        assertEquals("{\"password\":\"********\"}", api.configGet("REDIS_CONFIG", true).orElseThrow().json(),
+                "nothing stored to keep: the text is taken as it is");
     }
 }
