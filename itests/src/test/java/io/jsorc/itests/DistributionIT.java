@@ -181,28 +181,31 @@ public class DistributionIT {
     @Test
     public void binJsorcRunsACommandFromAScriptWithStdinClosedAndNoJavaHome() throws Exception {
         karaf.awaitClient("admin", adminPassword(), "jsorc:service-list");
-        KarafDistribution.Result list = karaf.jsorc("service-list");
+        Path tmp = Files.createTempDirectory(karaf.home(), "jsorc-tmp");
+        KarafDistribution.Result list = karaf.jsorc(tmp, "service-list");
         assertTrue("bin/jsorc service-list: " + list, list.ok() && list.out().lines().anyMatch(l -> l.startsWith("meta ")));
         Path key = karaf.home().resolve("etc/jsorc-client.key");
         assertEquals("mode of " + key, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(key));
 
-        KarafDistribution.Result set = karaf.jsorc("config-set", "--no-check", "ITEST_WRAPPER", "{\"a\": \"b c\"}");
+        String value = "{\"a\":\"it's Zo\u00eb $HOME \\\\ x\"}";      // a quote, non-ASCII, $ and \ in one argument
+        KarafDistribution.Result set = karaf.jsorc(tmp, "config-set", "--no-check", "ITEST_WRAPPER", value);
         assertTrue("config-set through bin/jsorc: " + set, set.ok() && set.out().contains("Config of 'ITEST_WRAPPER'"));
-        KarafDistribution.Result get = karaf.jsorc("config-get", "--no-check", "ITEST_WRAPPER");
-        assertEquals("{\"a\":\"b c\"}", get.out().trim());
+        KarafDistribution.Result get = karaf.jsorc(tmp, "config-get", "--no-check", "ITEST_WRAPPER");
+        assertEquals("the argument arrived unchanged", value, get.out().trim());
 
-        KarafDistribution.Result refused = karaf.jsorc("config-set", "NOT_A_CONFIG", "{}");
+        KarafDistribution.Result refused = karaf.jsorc(tmp, "config-set", "NOT_A_CONFIG", "{}");
         assertEquals("a refused command exits 1: " + refused, 1, refused.exitCode());
         List<String> printed = (refused.out() + refused.err()).replaceAll("\u001B\\[[0-9;]*m", "").lines()
                 .filter(l -> !l.isBlank()).toList();
         assertEquals("one line: " + printed, 1, printed.size());
+        KarafDistribution.Result injected = karaf.jsorc(tmp, "service-list; shell:exec true");
+        assertEquals("not a command name: bin/jsorc's own error: " + injected, 2, injected.exitCode());
 
-        KarafDistribution.Result quote = karaf.jsorc("config-get", "it's");
-        assertEquals("bin/jsorc's own error: " + quote, 2, quote.exitCode());
-        try (var fifos = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertEquals("no stdin FIFO left", List.of(),
-                    fifos.filter(p -> p.getFileName().toString().startsWith("jsorc-stdin.")).toList());
+        String keys = Files.readString(karaf.home().resolve("etc/keys.properties"), StandardCharsets.ISO_8859_1);
+        assertEquals("one login key made, once", 1, keys.lines().filter(l -> l.startsWith("jsorc-cli = ")).count());
+        try (var left = Files.list(tmp)) {
+            assertEquals("no command file left in TMPDIR", List.of(), left.toList());
         }
     }
 

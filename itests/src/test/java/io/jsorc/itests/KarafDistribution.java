@@ -126,14 +126,15 @@ final class KarafDistribution implements AutoCloseable {
 
     /**
      * {@code bin/jsorc args...} as a script runs it: stdin closed ({@code /dev/null}), an environment with only a
-     * {@code PATH} that finds {@code java} (no {@code JAVA_HOME}), bounded by {@link #CLIENT_TIMEOUT}.
+     * {@code PATH} that finds {@code java} (no {@code JAVA_HOME}, no locale) and {@code TMPDIR=tmp}, bounded by
+     * {@link #CLIENT_TIMEOUT}.
      */
-    Result jsorc(String... args) throws IOException, InterruptedException {
+    Result jsorc(Path tmp, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/jsorc").toString());
         command.addAll(List.of(args));
         return run(home, command, CLIENT_TIMEOUT, false, Map.of("PATH",
-                Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin"));
+                Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin", "TMPDIR", tmp.toString()));
     }
 
     /** {@code bin/stop}, then waits until the Karaf process is gone. */
@@ -213,9 +214,9 @@ final class KarafDistribution implements AutoCloseable {
             env.putAll(onlyEnv);
         } else {
             env.put("JAVA_HOME", System.getProperty("java.home"));
+            env.put("LC_ALL", "C.UTF-8");
+            env.put("LANG", "C.UTF-8");
         }
-        env.put("LC_ALL", "C.UTF-8");
-        env.put("LANG", "C.UTF-8");
         env.remove("KARAF_HOME");
         env.remove("KARAF_BASE");
         env.remove("KARAF_ETC");

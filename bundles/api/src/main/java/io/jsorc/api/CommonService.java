@@ -327,6 +327,9 @@ public abstract class CommonService<A> {
 
     /**
      * The config without {@code enabled} and {@code quiet} (read-only), as built last: it changes only at a reset.
+     * Secret references in its strings ({@code $[env:NAME]}, {@code $[file:/path]}, see
+     * {@link io.jsorc.api.config.Secrets}) are resolved here; the stored glob keeps them (and {@code enabled},
+     * {@code quiet} and the manifest are never resolved). Do not log it whole.
      *
      * @return the config; plain {@code Map/List/String/Number/Boolean/null} values
      */

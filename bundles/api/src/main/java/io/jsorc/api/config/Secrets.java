@@ -9,25 +9,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Which glob values are secret, how they are shown, and secret references.
  *
- * <p><b>Secret</b>: the value of a key whose last word is {@code pass}, {@code password}, {@code passwd},
- * {@code secret}, {@code token}, {@code key} or {@code credential(s)}, in any case, words split at {@code _ - .}
- * and camel case ({@code pass}, {@code api_token}, {@code apiKey}, {@code STRIPE_CONFIG.key}; not
- * {@code keep_alive}, not {@code monkey}); and the user-info part of any URL value
- * ({@code redis://user:pw@host}). Every surface of the platform (console, HTTP, logs, history, audit) shows them as
- * {@link #MASK}; sending {@link #MASK} back in an edit keeps the stored value ({@link #keepMasked}).
+ * <p><b>Secret</b> (at least): the value of a key that ends, in any case and ignoring every character but letters
+ * and digits, in {@code pass}, {@code passwd}, {@code password}, {@code passphrase}, {@code pwd}, {@code secret(s)},
+ * {@code token(s)}, {@code key(s)} or {@code credential(s)} ({@code pass}, {@code api_token}, {@code apiKey},
+ * {@code APIKEY}, {@code x-api-key}, {@code STRIPE_CONFIG.key}; not {@code keep_alive}, not {@code secretary}) —
+ * at any depth, whatever its type; and the user-info part of every URL in a string value
+ * ({@code redis://user:pw@host}). Later versions may add words: never rely on a value staying unmasked. The
+ * platform's console ({@code config-get}, {@code config-set}'s answer) shows them as {@link #MASK}; sending
+ * {@link #MASK} back in an edit keeps the stored value ({@link #keepMasked}).
  *
- * <p><b>References</b>: a string value may hold {@code $[env:NAME]} or {@code $[file:/path]} instead of the secret,
- * alone or inside a longer string; it is stored and shown as written, and resolved ({@link #resolve}) only when a
- * service's settings are built. A reference is not secret, so it is never masked.
+ * <p><b>References</b>: a string value may hold {@code $[env:NAME]} or {@code $[file:/absolute/path]} instead of
+ * the secret, alone or inside a longer string; it is stored and shown as written, and resolved ({@link #resolve})
+ * only when a service's settings are built. A value that is exactly one reference is not secret, so it is shown;
+ * anything else in a secret place is masked.
  *
- * <p>Thread-safety: stateless; every method returns new values and changes none of its arguments.
+ * <p>Thread-safety: stateless; no method changes its arguments (a result may share parts with them).
  *
  * @since 1.1
  */
@@ -36,23 +38,30 @@ public final class Secrets {
     /** What a secret is shown as. */
     public static final String MASK = "********";
 
-    private static final Set<String> SECRET_WORDS =
-            Set.of("pass", "password", "passwd", "secret", "token", "key", "credential", "credentials");
-    private static final Pattern URL_USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/@\\s]+)@");
+    private static final List<String> SECRET_ENDINGS = List.of("pass", "passwd", "password", "passphrase", "pwd",
+            "secret", "secrets", "token", "tokens", "key", "keys", "credential", "credentials");
+    /** Scheme (may hold ':' as jdbc:postgresql: does), then everything up to the last '@' before a blank. */
+    private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.:-]*://)(\\S+)@");
+    private static final Pattern ONE_REFERENCE = Pattern.compile("\\$\\[(env|file):[^\\]]+\\]");
+    /** The most a {@code $[file:...]} reference reads. */
+    static final int MAX_FILE_BYTES = 64 * 1024;
     private static final Pattern REFERENCE = Pattern.compile("\\$\\[(env|file):([^\\]]+)\\]");
 
     private Secrets() {
     }
 
     /**
-     * Whether values under {@code key} are secret.
+     * Whether values under {@code key} (or a glob of that name) are secret.
      *
-     * @param key a map key
-     * @return true when its last word is a secret word
+     * @param key a map key or glob name; null is not secret
+     * @return true when it ends in a secret word
      */
     public static boolean isSecretKey(String key) {
-        String[] words = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").split("[_.\\-]+");
-        return words.length > 0 && SECRET_WORDS.contains(words[words.length - 1].toLowerCase(Locale.ROOT));
+        if (key == null) {
+            return false;
+        }
+        String letters = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return SECRET_ENDINGS.stream().anyMatch(letters::endsWith);
     }
 
     /**
@@ -77,17 +86,14 @@ public final class Secrets {
             list.forEach(item -> copy.add(mask(item, secret)));
             return copy;
         }
-        if (value == null || isReference(value)) {
+        if (value == null || value instanceof String text && ONE_REFERENCE.matcher(text).matches()) {
             return value;
         }
         if (secret) {
             return MASK;
         }
         if (value instanceof String text) {
-            Matcher url = URL_USER_INFO.matcher(text);
-            if (url.find()) {
-                return url.replaceFirst(Matcher.quoteReplacement(url.group(1) + MASK + "@"));
-            }
+            return URL_USER_INFO.matcher(text).replaceAll(url -> Matcher.quoteReplacement(url.group(1) + MASK + "@"));
         }
         return value;
     }
@@ -100,7 +106,7 @@ public final class Secrets {
      * @return JSON text without secrets
      */
     public static String maskedJson(GlobValue glob) {
-        Object masked = mask(glob.value());
+        Object masked = mask(glob.value(), isSecretKey(glob.name()));
         if (masked == null ? glob.value() == null : masked.equals(glob.value())) {
             return glob.json();
         }
@@ -160,39 +166,70 @@ public final class Secrets {
     }
 
     /**
-     * {@code incoming} with every {@link #MASK} that stands where {@code stored} has a secret replaced by the stored
-     * value: an editor that got masked values can send them back unchanged without erasing the secrets.
+     * {@code incoming} with the stored value put back wherever {@code incoming} holds exactly what {@link #mask}
+     * shows of {@code stored} there (so an editor that got masked values can send them back unchanged without erasing
+     * the secrets, and cannot move a stored credential to another host: a changed masked URL is not its masked form).
      *
+     * @param name the glob's name (a secret name makes its whole value secret)
      * @param incoming the value being written
      * @param stored the value stored now, or null
      * @return the value to store
+     * @throws IllegalArgumentException naming the place, when a {@link #MASK} in a secret place stands for nothing
+     *         stored there (a new key, a list that changed length): nothing would be kept, and a mask is no secret
      */
-    public static Object keepMasked(Object incoming, Object stored) {
+    public static Object keepMasked(String name, Object incoming, Object stored) {
+        Object kept = keepMasked(incoming, stored, isSecretKey(name));
+        String unmatched = unmatchedMask(kept, isSecretKey(name), name);
+        if (unmatched != null) {
+            throw new IllegalArgumentException(unmatched + " is " + MASK + ", which stands for a stored secret, but "
+                    + "none is stored there: send the value itself");
+        }
+        return kept;
+    }
+
+    private static Object keepMasked(Object incoming, Object stored, boolean secret) {
         if (incoming instanceof Map<?, ?> map && stored instanceof Map<?, ?> old) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), keepMasked(v, old.get(k))));
+            map.forEach((k, v) -> copy.put(String.valueOf(k),
+                    keepMasked(v, old.get(k), secret || isSecretKey(String.valueOf(k)))));
             return copy;
         }
         if (incoming instanceof List<?> list && stored instanceof List<?> old && list.size() == old.size()) {
             List<Object> copy = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
-                copy.add(keepMasked(list.get(i), old.get(i)));
+                copy.add(keepMasked(list.get(i), old.get(i), secret));
             }
             return copy;
         }
-        if (incoming instanceof String text && stored != null && text.contains(MASK)) {
-            if (MASK.equals(text)) {
-                return stored;
-            }
-            if (stored instanceof String old) {
-                Matcher was = URL_USER_INFO.matcher(old);
-                Matcher now = URL_USER_INFO.matcher(text);
-                if (was.find() && now.find() && MASK.equals(now.group(2)) && was.group(1).equals(now.group(1))) {
-                    return now.replaceFirst(Matcher.quoteReplacement(now.group(1) + was.group(2) + "@"));
-                }
-            }
+        if (incoming instanceof String text && text.contains(MASK) && stored != null && !text.equals(stored)
+                && text.equals(mask(stored, secret))) {
+            return stored;
         }
         return incoming;
+    }
+
+    /** Where {@code value} still holds a mask in a secret place, or null. */
+    private static String unmatchedMask(Object value, boolean secret, String path) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                String found = unmatchedMask(entry.getValue(), secret || isSecretKey(key), path + "." + key);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                String found = unmatchedMask(list.get(i), secret, path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (value instanceof String text
+                && (secret && text.contains(MASK) || text.contains("://" + MASK + "@"))) {
+            return path;
+        }
+        return null;
     }
 
     /**
@@ -245,11 +282,21 @@ public final class Secrets {
             }
             return variable;
         }
-        try {
-            String content = Files.readString(Path.of(name), StandardCharsets.UTF_8);
-            return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("$[file:" + name + "]: cannot read " + name + " (" + e.getMessage() + ")");
+        Path file = Path.of(name);
+        if (!file.isAbsolute() || !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("$[file:" + name + "]: not an absolute path to a regular file");
         }
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("$[file:" + name + "]: cannot read it (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("$[file:" + name + "]: larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return new String(bytes, StandardCharsets.UTF_8).replaceFirst("\r?\n$", "");
+
     }
 }

@@ -30,13 +30,15 @@ class SecretsTest {
 
     @Test
     void secretKeysAreThoseWhoseLastWordIsASecretWord() {
-        for (String key : List.of("pass", "password", "PASSWORD", "api_token", "apiKey", "key", "client-secret",
-                "db.passwd", "credentials", "private_key")) {
+        for (String key : List.of("pass", "password", "PASSWORD", "api_token", "apiKey", "APIKey", "APIKEY", "apikey",
+                "x-api-key", "key", "client-secret", "db.passwd", "credentials", "private_key", "api_keys", "tokens",
+                "secrets", "db password", "pwd", "passphrase", "XMLToken")) {
             assertTrue(Secrets.isSecretKey(key), key);
         }
-        for (String key : List.of("keep_alive", "monkey", "keys", "passage", "token_count", "host", "")) {
+        for (String key : List.of("keep_alive", "secretary", "passage", "token_count", "host", "STRIPE_CONFIG", "")) {
             assertFalse(Secrets.isSecretKey(key), key);
         }
+        assertFalse(Secrets.isSecretKey(null));
     }
 
     @Test
@@ -55,17 +57,43 @@ class SecretsTest {
     }
 
     @Test
-    void sendingTheMaskBackKeepsTheStoredSecret() {
+    void urlsAreMaskedAnywhereInAStringAllOfThemUpToTheLastAt() {
+        assertEquals("redis://" + Secrets.MASK + "@host", Secrets.mask("redis://u:ab/cd@host"), "a / in the password");
+        assertEquals("redis://" + Secrets.MASK + "@host", Secrets.mask("redis://u:p@ss@host"), "an @ in the password");
+        assertEquals(" jdbc:postgresql://" + Secrets.MASK + "@db/x", Secrets.mask(" jdbc:postgresql://u:p@db/x"));
+        assertEquals("redis://" + Secrets.MASK + "@h1 redis://" + Secrets.MASK + "@h2",
+                Secrets.mask("redis://a:p@h1 redis://b:q@h2"));
+        assertEquals("postgres://" + Secrets.MASK + "@db/$[env:DB]", Secrets.mask("postgres://app:pw@db/$[env:DB]"),
+                "a reference elsewhere in the string does not keep the password visible");
+        assertEquals(map("password", Secrets.MASK), Secrets.mask(map("password", "hunter2-$[env:X]")),
+                "only a value that is exactly one reference is shown");
+        assertEquals(map("password", "$[env:X]"), Secrets.mask(map("password", "$[env:X]")));
+    }
+
+    @Test
+    void sendingTheMaskBackKeepsTheStoredSecretAndNothingElse() {
         Object stored = map("key", "sk_live_1", "url", "redis://u:pw@h/1", "list", List.of(map("token", "t1")),
-                "other", "old");
+                "other", "old", "note", "hello");
         Object incoming = map("key", Secrets.MASK, "url", "redis://" + Secrets.MASK + "@h/1",
-                "list", List.of(map("token", Secrets.MASK)), "other", "new", "added", Secrets.MASK);
+                "list", List.of(map("token", Secrets.MASK)), "other", "new", "note", Secrets.MASK);
         assertEquals(map("key", "sk_live_1", "url", "redis://u:pw@h/1", "list", List.of(map("token", "t1")),
-                "other", "new", "added", Secrets.MASK), Secrets.keepMasked(incoming, stored));
-        assertEquals(map("key", "sk_new"), Secrets.keepMasked(map("key", "sk_new"), stored), "a new secret is taken");
-        assertEquals("redis://" + Secrets.MASK + "@other/1",
-                Secrets.keepMasked("redis://" + Secrets.MASK + "@other/1", "https://u:pw@h/1"),
-                "another scheme: nothing to keep");
+                "other", "new", "note", Secrets.MASK), Secrets.keepMasked("G", incoming, stored),
+                "a mask where nothing secret is stored is a plain value");
+        assertEquals(map("key", "sk_new"), Secrets.keepMasked("G", map("key", "sk_new"), stored), "a new secret is taken");
+        IllegalArgumentException moved = assertThrows(IllegalArgumentException.class,
+                () -> Secrets.keepMasked("G", map("url", "redis://" + Secrets.MASK + "@evil/1"), stored));
+        assertEquals("G.url is ********, which stands for a stored secret, but none is stored there: send the value "
+                + "itself", moved.getMessage(), "a stored credential never moves to another host");
+        assertThrows(IllegalArgumentException.class, () -> Secrets.keepMasked("G",
+                map("list", List.of(map("token", Secrets.MASK), map("token", Secrets.MASK))), stored),
+                "a list that grew: the masks stand for nothing");
+        assertThrows(IllegalArgumentException.class, () -> Secrets.keepMasked("G", map("password", Secrets.MASK), null));
+        assertEquals("s3cr3t", Secrets.keepMasked("API_TOKEN", Secrets.MASK, "s3cr3t"), "a secret glob name");
+    }
+
+    @Test
+    void aGlobWithASecretNameIsMaskedWhole() {
+        assertEquals("\"********\"", Secrets.maskedJson(glob("API_TOKEN", "\"abc\"", "abc")));
     }
 
     @Test
@@ -79,13 +107,17 @@ class SecretsTest {
     }
 
     private static GlobValue glob(String json, Object value) {
-        return new GlobValue(new StoredGlob("G", json, 1, Instant.EPOCH, Origin.local("t", "test")), value);
+        return glob("G", json, value);
+    }
+
+    private static GlobValue glob(String name, String json, Object value) {
+        return new GlobValue(new StoredGlob(name, json, 1, Instant.EPOCH, Origin.local("t", "test")), value);
     }
 
     @Test
     void referencesAreResolvedFromTheEnvironmentAndFiles(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("stripe.key");
-        Files.writeString(file, "sk_from_file\n");
+        Files.writeString(file, "sk_from_file\r\n");
         Object resolved = Secrets.resolve(map("key", "$[file:" + file + "]", "path", "$[env:PATH]",
                 "url", "redis://u:$[file:" + file + "]@h", "n", List.of("$[env:PATH]", 1)));
         assertEquals(map("key", "sk_from_file", "path", System.getenv("PATH"), "url", "redis://u:sk_from_file@h",
@@ -99,7 +131,16 @@ class SecretsTest {
                 unset.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> Secrets.resolve("$[file:" + dir.resolve("absent") + "]"));
-        assertTrue(missing.getMessage().startsWith("$[file:" + dir.resolve("absent") + "]: cannot read"),
+        assertEquals("$[file:" + dir.resolve("absent") + "]: not an absolute path to a regular file",
                 missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Secrets.resolve("$[file:relative/path]"));
+        assertThrows(IllegalArgumentException.class, () -> Secrets.resolve("$[file:" + dir + "]"), "a directory");
+        Path big = dir.resolve("big");
+        Files.write(big, new byte[Secrets.MAX_FILE_BYTES + 1]);
+        assertEquals("$[file:" + big + "]: larger than 65536 bytes",
+                assertThrows(IllegalArgumentException.class, () -> Secrets.resolve("$[file:" + big + "]")).getMessage());
+        Path nested = dir.resolve("nested");
+        Files.writeString(nested, "$[env:PATH]");
+        assertEquals("$[env:PATH]", Secrets.resolve("$[file:" + nested + "]"), "a file's content is not resolved again");
     }
 }

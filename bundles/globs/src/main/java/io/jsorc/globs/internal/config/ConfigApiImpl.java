@@ -70,27 +70,43 @@ public final class ConfigApiImpl implements ConfigApi {
     @Override
     public ConfigResult configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin) {
         check(name, doCheck);
-        long revision = store.set(name, keepMasked(name, json), expectedRevision, origin);
+        long revision = json == null || !json.contains(Secrets.MASK)
+                ? store.set(name, json, expectedRevision, origin)
+                : setKeepingSecrets(name, json, expectedRevision, origin);
         String shown = store.get(name).map(Secrets::maskedJson).orElse("");
         return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(shown) + "' set!", revision);
     }
 
     /**
-     * An editor that read masked values may send {@link Secrets#MASK} back: where the stored value has a secret
-     * there, the stored secret is kept. Text that is not JSON goes on unchanged, for the store to refuse.
+     * An editor that read masked values may send {@link Secrets#MASK} back: the stored secret is kept there
+     * ({@link Secrets#keepMasked}); a mask that stands for nothing stored is refused. The value is merged with the
+     * revision it was merged from, so a secret rotated meanwhile is never reverted (without an expected revision
+     * the merge is retried on the newer value). Text that is not JSON goes on unchanged, for the store to refuse.
      */
-    private String keepMasked(String name, String json) {
-        if (json == null || !json.contains(Secrets.MASK)) {
-            return json;
-        }
+    private long setKeepingSecrets(String name, String json, Long expectedRevision, Origin origin) {
         Object incoming;
         try {
             incoming = Json.parse(json);
         } catch (IllegalArgumentException notJson) {
-            return json;
+            return store.set(name, json, expectedRevision, origin);
         }
-        Optional<GlobValue> stored = store.get(name);
-        return stored.isEmpty() ? json : Json.write(Secrets.keepMasked(incoming, stored.get().value()));
+        for (int attempt = 1; ; attempt++) {
+            Optional<GlobValue> stored = store.get(name);
+            Object merged;
+            try {
+                merged = Secrets.keepMasked(name, incoming, stored.map(GlobValue::value).orElse(null));
+            } catch (IllegalArgumentException unmatched) {
+                throw new GlobException(Reason.INVALID_VALUE, unmatched.getMessage());
+            }
+            long basis = stored.map(GlobValue::revision).orElse(0L);
+            try {
+                return store.set(name, Json.write(merged), expectedRevision != null ? expectedRevision : basis, origin);
+            } catch (GlobException e) {
+                if (expectedRevision != null || e.reason() != Reason.STALE_REVISION || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

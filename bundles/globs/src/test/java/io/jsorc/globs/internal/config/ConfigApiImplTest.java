@@ -144,8 +144,11 @@ class ConfigApiImplTest {
                 "the stored secret kept, the rest edited");
         api.configSet("STRIPE_CONFIG", "{\"key\":\"sk_live_2\"}", true, null, ME);
         assertEquals("{\"key\":\"sk_live_2\"}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
-        api.configSet("REDIS_CONFIG", "{\"password\":\"********\"}", true, null, ME);
-        assertEquals("{\"password\":\"********\"}", api.configGet("REDIS_CONFIG", true).orElseThrow().json(),
-                "nothing stored to keep: the text is taken as it is");
+        GlobException refused = assertThrows(GlobException.class,
+                () -> api.configSet("REDIS_CONFIG", "{\"password\":\"********\"}", true, null, ME));
+        assertEquals(Reason.INVALID_VALUE, refused.reason());
+        assertEquals("REDIS_CONFIG.password is ********, which stands for a stored secret, but none is stored there: "
+                + "send the value itself", refused.getMessage());
+        assertFalse(api.configExists("REDIS_CONFIG"), "nothing stored");
     }
 }
