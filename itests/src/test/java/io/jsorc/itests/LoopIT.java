@@ -91,6 +91,12 @@ public class LoopIT extends JsorcTestSupport {
         assertTrue(info, info.lines().anyMatch(l -> l.matches("quarantined\\s+\\| since .*")));
         assertTrue(info, info.lines().anyMatch(l -> l.matches("failures \\(crash-loop window\\)\\s+\\| 3\\s*")));
 
+        executeCommand("jsorc:config-set DOOMED_CONFIG '{\"enabled\":true,\"note\":\"edited\"}'");
+        awaitCommandOutput("jsorc:status", "doomed out of quarantine after an operator edited DOOMED_CONFIG",
+                text -> row(text, "doomed").matches(".*\\| no .*"), Duration.ofSeconds(10));
+        awaitCommandOutput("jsorc:service-list", "doomed quarantined again",
+                text -> row(text, "doomed").matches("doomed\\s+\\| FAILED \\(quarantined\\)\\s+\\|.*"), WAIT);
+
         String refreshed = executeCommand("jsorc:service-refresh doomed");
         assertTrue(refreshed, refreshed.contains("doomed refreshed: NOT_STARTED (awaiting automation)"));
         String status = executeCommand("jsorc:status");

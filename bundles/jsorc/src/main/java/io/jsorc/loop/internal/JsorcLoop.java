@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,21 +26,30 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The JsOrc bundle's component: the {@link Loop} on its own thread ({@code jsorc/loop}), registered as the
- * {@link AutomationProvider} MetaService tells about {@code META_CONFIG} and refreshes, and as a {@link GlobListener}
- * (a changed config glob lifts its service's quarantine). A {@link ManifestApplier} service, when there is one, is
- * its cluster side. Deactivation ends the thread (bounded).
+ * {@link AutomationProvider} MetaService tells about {@code META_CONFIG} and refreshes. Its {@link GlobListener} (a
+ * changed config glob lifts its service's quarantine) is a plain service object it registers itself: were the
+ * component the listener, the glob store getting it while activating would need MetaService, which needs the glob
+ * store — a circular reference. A {@link ManifestApplier} service, when there is one, is its cluster side.
+ * Deactivation ends the thread (bounded) and unregisters the listener.
  */
-@Component(service = {AutomationProvider.class, GlobListener.class}, immediate = true)
+@Component(service = AutomationProvider.class, immediate = true)
 public final class JsorcLoop implements AutomationProvider, GlobListener {
 
     private final ThreadScheduler scheduler = new ThreadScheduler(null);
     private final Loop loop;
+    private final ServiceRegistration<GlobListener> listener;
     private volatile ManifestApplier applier;
 
     @Activate
-    public JsorcLoop(@Reference MetaService meta) {
+    public JsorcLoop(@Reference MetaService meta, BundleContext context) {
         loop = new Loop(meta, Clock.systemUTC(), scheduler,
                 new Supervisor(() -> ThreadLocalRandom.current().nextDouble()), () -> applier);
+        listener = context == null ? null : context.registerService(GlobListener.class, this::globChanged, null);
+    }
+
+    /** Without OSGi (tests): no listener registered; call {@link #globChanged} directly. */
+    public JsorcLoop(MetaService meta) {
+        this(meta, null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -55,6 +66,13 @@ public final class JsorcLoop implements AutomationProvider, GlobListener {
 
     @Deactivate
     public void close() {
+        if (listener != null) {
+            try {
+                listener.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping: the framework unregistered it
+            }
+        }
         loop.close();
         scheduler.close();
     }
