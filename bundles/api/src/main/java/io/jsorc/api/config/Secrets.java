@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,16 +77,10 @@ public final class Secrets {
     }
 
     private static Object mask(Object value, boolean secret) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), mask(v, secret || isSecretKey(String.valueOf(k)))));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>();
-            list.forEach(item -> copy.add(mask(item, secret)));
-            return copy;
-        }
+        return mapLeaves(value, secret, Secrets::maskLeaf);
+    }
+
+    private static Object maskLeaf(Object value, boolean secret) {
         if (value == null || value instanceof String text && ONE_REFERENCE.matcher(text).matches()) {
             return value;
         }
@@ -96,6 +91,25 @@ public final class Secrets {
             return URL_USER_INFO.matcher(text).replaceAll(url -> Matcher.quoteReplacement(url.group(1) + MASK + "@"));
         }
         return value;
+    }
+
+    /**
+     * A copy of {@code value} with every leaf (not a map or list) replaced by {@code leaf(value, secret)}, where
+     * {@code secret} says whether the leaf lies under a secret key (or {@code secret} was already true).
+     */
+    private static Object mapLeaves(Object value, boolean secret, BiFunction<Object, Boolean, Object> leaf) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k),
+                    mapLeaves(v, secret || isSecretKey(String.valueOf(k)), leaf)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>();
+            list.forEach(item -> copy.add(mapLeaves(item, secret, leaf)));
+            return copy;
+        }
+        return leaf.apply(value, secret);
     }
 
     /**
@@ -251,16 +265,10 @@ public final class Secrets {
      * @throws IllegalArgumentException naming the reference when a variable is not set or a file cannot be read
      */
     public static Object resolve(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), resolve(v)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>();
-            list.forEach(item -> copy.add(resolve(item)));
-            return copy;
-        }
+        return mapLeaves(value, false, (leaf, secret) -> resolveLeaf(leaf));
+    }
+
+    private static Object resolveLeaf(Object value) {
         if (!(value instanceof String text) || !isReference(text)) {
             return value;
         }
