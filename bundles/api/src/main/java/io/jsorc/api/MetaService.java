@@ -1,5 +1,7 @@
 package io.jsorc.api;
 
+import io.jsorc.api.config.AuditEntry;
+import io.jsorc.api.config.Origin;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -115,6 +117,15 @@ public interface MetaService {
      * @return false when {@code name} is not a service
      */
     boolean refresh(String name);
+
+    /**
+     * {@link #refresh(String)}, recorded in the audit trail ({@link AuditEntry}) as done by
+     * {@code origin}. Every surface (console, HTTP, Web Console) refreshes through this.
+     *
+     * @return false when {@code name} is not a service (nothing is recorded)
+     * @since 1.1
+     */
+    boolean refresh(String name, Origin origin);
 
     /**
      * Starts the background instance if enabled and NOT_STARTED; a FAILED one is left alone.

@@ -26,6 +26,21 @@ public interface ConfigApi {
      */
     ConfigResult configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin);
 
+    /**
+     * {@code config_update}: sets one field of an object glob and stores it (the original's era D). The result is
+     * {@link #configSet}'s. Sending {@link Secrets#MASK} for a secret field keeps the stored secret.
+     *
+     * @param fieldKey a key the stored object has
+     * @param fieldValueJson the field's new value as JSON text
+     * @param expectedRevision null for any (the field is set on the newest value), else the revision the caller read
+     * @throws GlobException {@code Config <name> is not a dictionary. Uses config_set to set the value for this
+     *         config.} when the stored value is not an object (or absent), {@code Field <key> does not exist in config
+     *         <name>} for a missing key (both {@code INVALID_VALUE}), and as {@link #configSet}
+     * @since 1.1
+     */
+    ConfigResult configUpdate(String name, String fieldKey, String fieldValueJson, boolean doCheck,
+            Long expectedRevision, Origin origin);
+
     /** Stored names that are valid config names, sorted. */
     List<String> configList();
 

@@ -41,8 +41,16 @@ public final class Secrets {
 
     private static final List<String> SECRET_ENDINGS = List.of("pass", "passwd", "password", "passphrase", "pwd",
             "secret", "secrets", "token", "tokens", "key", "keys", "credential", "credentials");
-    /** Scheme (may hold ':' as jdbc:postgresql: does), then everything up to the last '@' before a blank. */
-    private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.:-]*://)(\\S+)@");
+    /**
+     * Scheme (may hold ':' as jdbc:postgresql: does), then everything up to the last '@' before a blank, at most
+     * {@value #MAX_USER_INFO} characters. Linear: a scheme starts only where no scheme character precedes it and its
+     * parts are matched possessively, and the user-info is bounded, so a long value (a manifest) never backtracks
+     * quadratically.
+     */
+    private static final Pattern URL_USER_INFO = Pattern.compile(
+            "(?<![A-Za-z0-9+.:-])([A-Za-z][A-Za-z0-9+.-]*+(?::[A-Za-z][A-Za-z0-9+.-]*+)*+://)(\\S{1," + 1024 + "})@");
+    /** The longest user-info masked. */
+    static final int MAX_USER_INFO = 1024;
     private static final Pattern ONE_REFERENCE = Pattern.compile("\\$\\[(env|file):[^\\]]+\\]");
     /** The most a {@code $[file:...]} reference reads. */
     static final int MAX_FILE_BYTES = 64 * 1024;
@@ -124,8 +132,24 @@ public final class Secrets {
         if (masked == null ? glob.value() == null : masked.equals(glob.value())) {
             return glob.json();
         }
+        return json(masked);
+    }
+
+    /**
+     * The masked value of glob {@code name} as compact JSON text (a secret name makes its whole value secret).
+     *
+     * @param name the glob's name
+     * @param value its value (plain {@code Map/List/String/Number/Boolean/null})
+     * @return JSON text without secrets
+     */
+    public static String maskedJson(String name, Object value) {
+        return json(mask(value, isSecretKey(name)));
+    }
+
+    /** Compact JSON text of a plain value. */
+    static String json(Object value) {
         StringBuilder json = new StringBuilder();
-        write(masked, json);
+        write(value, json);
         return json.toString();
     }
 
@@ -157,7 +181,7 @@ public final class Secrets {
         }
     }
 
-    private static void quote(String text, StringBuilder json) {
+    static void quote(String text, StringBuilder json) {
         json.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -1,6 +1,7 @@
 package io.jsorc.api.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +69,19 @@ class SecretsTest {
         assertEquals(map("password", Secrets.MASK), Secrets.mask(map("password", "hunter2-$[env:X]")),
                 "only a value that is exactly one reference is shown");
         assertEquals(map("password", "$[env:X]"), Secrets.mask(map("password", "$[env:X]")));
+    }
+
+    @Test
+    void longValuesAreMaskedInLinearTimeAndUrlsInsideThemStillFound() {
+        // a 64 KiB run of scheme characters once took 19 s (the scheme was retried from every position)
+        String run = "y".repeat(1024 * 1024);
+        String schemes = "a://".repeat(64 * 1024);
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertEquals(run, Secrets.mask(run));
+            assertEquals(schemes, Secrets.mask(schemes));
+            assertEquals(run + " redis://" + Secrets.MASK + "@h", Secrets.mask(run + " redis://u:p@h"));
+        }, "masking a 1 MiB value must not hang");
+        assertEquals("xredis://" + Secrets.MASK + "@h", Secrets.mask("xredis://u:p@h"));
     }
 
     @Test

@@ -6,9 +6,13 @@ import io.jsorc.api.MetaService;
 import io.jsorc.api.ServiceInfo;
 import io.jsorc.api.ServiceProperties;
 import io.jsorc.api.ServiceState;
+import io.jsorc.api.config.AuditEntry;
 import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.Origin;
 import io.jsorc.api.event.ServiceStateListener;
 import io.jsorc.api.spi.AutomationProvider;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +227,27 @@ public final class MetaServiceImpl implements MetaService {
 
     @Override
     public boolean refresh(String name) {
+        return refresh(name, Origin.local(UNKNOWN_ACTOR, "api"));
+    }
+
+    /** The actor of a refresh through {@link #refresh(String)}, which does not say who asks. */
+    static final String UNKNOWN_ACTOR = "unknown";
+
+    @Override
+    public boolean refresh(String name, Origin origin) {
+        java.util.Objects.requireNonNull(origin, "origin");
+        Optional<ServiceInfo> target = info(name);
+        if (target.isEmpty()) {
+            return false;
+        }
+        String glob = ServiceProperties.META.equals(name) ? ServiceProperties.META_CONFIG : target.get().configGlob();
+        long revision = globs.get(glob).map(GlobValue::revision).orElse(0L);
+        events.audit(new AuditEntry(AuditEntry.SERVICE_REFRESH, name, revision, origin, Instant.now(), null));
+        return doRefresh(name);
+    }
+
+    /** The refresh itself, once recorded. */
+    private boolean doRefresh(String name) {
         if (ServiceProperties.META.equals(name)) {
             refreshMeta();
             return true;

@@ -1,5 +1,6 @@
 package io.jsorc.meta.internal;
 
+import io.jsorc.api.config.AuditEntry;
 import io.jsorc.api.ServiceState;
 import io.jsorc.api.event.ServiceStateEvent;
 import io.jsorc.api.event.ServiceStateListener;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class StateEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateEvents.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger(AuditEntry.LOGGER);
 
     private final KeyedSerialExecutor lanes;
     private final List<ServiceStateListener> listeners = new CopyOnWriteArrayList<>();
@@ -46,6 +48,28 @@ final class StateEvents {
     void unsetEventAdmin(EventAdmin admin) {
         if (eventAdmin == admin) {
             eventAdmin = null;
+        }
+    }
+
+    /**
+     * Writes {@code entry} to the audit trail now (one JSON line to logger {@value AuditEntry#LOGGER}), then posts
+     * it to EventAdmin on the target's lane, after the state events of that service published before it.
+     */
+    void audit(AuditEntry entry) {
+        AUDIT.info(entry.toJson());
+        try {
+            lanes.execute(entry.target(), () -> {
+                EventAdmin admin = eventAdmin;
+                if (admin != null) {
+                    try {
+                        admin.postEvent(new Event(entry.topic(), entry.eventProperties()));
+                    } catch (RuntimeException e) {
+                        LOG.warn("EventAdmin refused {}", entry.topic(), e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("MetaService stopped; audit event of {} not posted", entry.target());
         }
     }
 

@@ -31,7 +31,7 @@ public class ServiceRefreshCommand implements Action {
     @Override
     public Object execute() throws Exception {
         return Refused.guard(() -> {
-            if (!meta.refresh(name)) {
+            if (!meta.refresh(name, ConsoleUser.origin())) {
                 throw new IllegalArgumentException(name + " is not a valid service. Can not refresh config.");
             }
             String state = meta.info(name).map(Services::state).orElse("gone");

@@ -158,6 +158,12 @@ class ConfigSetCommandTest extends ShellKit {
             }
 
             @Override
+            public io.jsorc.api.config.ConfigResult configUpdate(String name, String key, String json,
+                    boolean doCheck, Long rev, Origin origin) {
+                throw new GlobException(GlobException.Reason.STORAGE, "Glob storage failed to write: disk full");
+            }
+
+            @Override
             public java.util.List<String> configList() {
                 return java.util.List.of();
             }

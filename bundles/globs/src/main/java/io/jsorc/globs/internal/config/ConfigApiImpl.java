@@ -11,6 +11,7 @@ import io.jsorc.api.config.GlobValue;
 import io.jsorc.api.config.Origin;
 import io.jsorc.api.config.Secrets;
 import io.jsorc.globs.internal.json.Json;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,8 +74,56 @@ public final class ConfigApiImpl implements ConfigApi {
         long revision = json == null || !json.contains(Secrets.MASK)
                 ? store.set(name, json, expectedRevision, origin)
                 : setKeepingSecrets(name, json, expectedRevision, origin);
+        return setResult(name, revision);
+    }
+
+    private ConfigResult setResult(String name, long revision) {
         String shown = store.get(name).map(Secrets::maskedJson).orElse("");
         return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(shown) + "' set!", revision);
+    }
+
+    /**
+     * The field is set on the value read and stored at that value's revision (or the caller's), so a concurrent
+     * change of another field is never reverted: without an expected revision the update is retried on the newer
+     * value.
+     */
+    @Override
+    public ConfigResult configUpdate(String name, String fieldKey, String fieldValueJson, boolean doCheck,
+            Long expectedRevision, Origin origin) {
+        check(name, doCheck);
+        Object fieldValue;
+        try {
+            fieldValue = Json.parse(fieldValueJson);
+        } catch (IllegalArgumentException e) {
+            throw new GlobException(Reason.INVALID_VALUE, "The new value of " + fieldKey + " in " + name
+                    + " is not JSON text: " + e.getMessage());
+        }
+        for (int attempt = 1; ; attempt++) {
+            Optional<GlobValue> stored = store.get(name);
+            if (stored.isEmpty() || !(stored.get().value() instanceof Map<?, ?> map)) {
+                throw new GlobException(Reason.INVALID_VALUE, "Config " + name
+                        + " is not a dictionary. Uses config_set to set the value for this config.");
+            }
+            if (!map.containsKey(fieldKey)) {
+                throw new GlobException(Reason.INVALID_VALUE, "Field " + fieldKey + " does not exist in config " + name);
+            }
+            Map<Object, Object> updated = new LinkedHashMap<>(map);
+            updated.put(fieldKey, fieldValue);
+            Object merged;
+            try {
+                merged = Secrets.keepMasked(name, updated, map);
+            } catch (IllegalArgumentException unmatched) {
+                throw new GlobException(Reason.INVALID_VALUE, unmatched.getMessage());
+            }
+            long basis = expectedRevision != null ? expectedRevision : stored.get().revision();
+            try {
+                return setResult(name, store.set(name, Json.write(merged), basis, origin));
+            } catch (GlobException e) {
+                if (expectedRevision != null || e.reason() != Reason.STALE_REVISION || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jsorc.globs.internal.glob;
 
+import io.jsorc.api.config.AuditEntry;
 import io.jsorc.api.event.GlobEvent;
 import io.jsorc.api.event.GlobListener;
 import io.jsorc.api.event.Topics;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class GlobEvents implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GlobEvents.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger(AuditEntry.LOGGER);
 
     private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(), r -> {
@@ -53,6 +55,30 @@ final class GlobEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code entry} to the audit trail now (one JSON line to logger {@value AuditEntry#LOGGER}), and posts it
+     * to EventAdmin after the glob events published before it.
+     */
+    void audit(AuditEntry entry) {
+        AUDIT.info(entry.toJson());
+        try {
+            executor.execute(() -> post(new Event(entry.topic(), entry.eventProperties()), entry.target()));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Audit event for {} not posted: the store is stopping", entry.target());
+        }
+    }
+
+    private void post(Event event, String name) {
+        EventAdmin admin = eventAdmin.get();
+        if (admin != null) {
+            try {
+                admin.postEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("EventAdmin refused the {} event of {}", event.getTopic(), name, e);
+            }
+        }
+    }
+
     private void deliver(GlobEvent event) {
         for (GlobListener listener : listeners.get()) {
             try {
@@ -62,14 +88,7 @@ final class GlobEvents implements AutoCloseable {
                         event.deleted() ? "delete" : "update", event.name(), e);
             }
         }
-        EventAdmin admin = eventAdmin.get();
-        if (admin != null) {
-            try {
-                admin.postEvent(toEvent(event));
-            } catch (RuntimeException e) {
-                LOG.warn("EventAdmin refused the glob event of {}", event.name(), e);
-            }
-        }
+        post(toEvent(event), event.name());
     }
 
     static Event toEvent(GlobEvent event) {

@@ -4,6 +4,7 @@ import io.jsorc.api.config.GlobException;
 import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.AuditEntry;
 import io.jsorc.api.config.Origin;
 import io.jsorc.api.config.StoredGlob;
 import io.jsorc.api.event.GlobEvent;
@@ -199,6 +200,8 @@ public final class GlobStoreImpl implements GlobStore {
                     current -> new StoredGlob(name, canonical, current + 1, Instant.now(), origin));
             events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
                     written.glob().time()));
+            events.audit(AuditEntry.globSet(name, written.glob().revision(), Json.parse(canonical), origin,
+                    written.glob().time()));
             return written.glob().revision();
         });
     }
@@ -210,7 +213,9 @@ public final class GlobStoreImpl implements GlobStore {
         return tiers.locked(name, () -> {
             long old = tiers.delete(name, expectedRevision);
             if (old != 0) {
-                events.publish(new GlobEvent(name, old, 0, origin, Instant.now()));
+                Instant now = Instant.now();
+                events.publish(new GlobEvent(name, old, 0, origin, now));
+                events.audit(new AuditEntry(AuditEntry.CONFIG_DELETE, name, old, origin, now, null));
             }
             return old;
         });
