@@ -2,6 +2,7 @@ package io.jsorc.meta.internal;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,28 @@ class MetaServiceEventsTest extends MetaServiceTestBase {
         assertTrue(meta.refresh("ev")); // its events are delivered after those of the second refresh, in order
         await("the third refresh's RUNNING").until(() -> running(stays, "ev").size() == 4);
         assertEquals(sentBefore, admin.sent.size(), "an unbound EventAdmin is sent nothing");
+    }
+
+    @Test
+    void aRefreshIsAuditedWithWhoAskedAndTheConfigRevisionItReads() {
+        RecordingEventAdmin admin = new RecordingEventAdmin();
+        meta.setEventAdmin(admin);
+        meta.register(TestServices.source("au", 0, () -> new Simple("au")));
+        awaitState("au", ServiceState.RUNNING);
+        long revision = globs.get(meta.info("au").orElseThrow().configGlob()).map(g -> g.revision()).orElse(0L);
+        assertTrue(meta.refresh("au", new io.jsorc.api.config.Origin("dora", "http", "n3")));
+        assertFalse(meta.refresh("nope", new io.jsorc.api.config.Origin("dora", "http", "n3")));
+        assertTrue(meta.refresh("meta", new io.jsorc.api.config.Origin("erin", "console", "n3")));
+        await("two audit events").until(() -> admin.sent.stream()
+                .filter(e -> e.getTopic().equals("jsorc/audit/SERVICE_REFRESH")).count() == 2);
+        List<Event> audits = admin.sent.stream().filter(e -> e.getTopic().equals("jsorc/audit/SERVICE_REFRESH"))
+                .toList();
+        Event au = audits.stream().filter(e -> "au".equals(e.getProperty("target"))).findFirst().orElseThrow();
+        assertEquals("dora", au.getProperty("origin.actor"));
+        assertEquals("http", au.getProperty("origin.source"));
+        assertEquals(revision, au.getProperty("revision"));
+        assertTrue(audits.stream().anyMatch(e -> "meta".equals(e.getProperty("target"))
+                && "erin".equals(e.getProperty("origin.actor"))));
     }
 
     @Test

@@ -38,6 +38,45 @@ class ConfigApiImplTest {
     }
 
     @Test
+    void configUpdateSetsOneFieldOfTheNewestValueAndKeepsTheRest() {
+        api.configSet("STRIPE_CONFIG", "{\"enabled\":false,\"key\":\"sk_1\",\"n\":1}", true, null, ME);
+        ConfigResult result = api.configUpdate("STRIPE_CONFIG", "enabled", "true", true, null, ME);
+        assertEquals(2, result.revision());
+        assertEquals("Config of 'STRIPE_CONFIG' to '{\"enabled\":true,\"key\":\"********\",\"n\":1}' set!",
+                result.message());
+        api.configUpdate("STRIPE_CONFIG", "key", "\"********\"", true, null, ME);
+        assertEquals("{\"enabled\":true,\"key\":\"sk_1\",\"n\":1}", api.configGet("STRIPE_CONFIG", true)
+                .orElseThrow().json(), "the mask sent back keeps the secret");
+        api.configUpdate("STRIPE_CONFIG", "n", "{\"deep\":[1,2]}", true, 3L, ME);
+        assertEquals("{\"enabled\":true,\"key\":\"sk_1\",\"n\":{\"deep\":[1,2]}}",
+                api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
+    }
+
+    @Test
+    void configUpdateRefusesWithTheOriginalsMessagesAndChangesNothing() {
+        GlobException absent = assertThrows(GlobException.class,
+                () -> api.configUpdate("STRIPE_CONFIG", "k", "1", true, null, ME));
+        assertEquals("Config STRIPE_CONFIG is not a dictionary. Uses config_set to set the value for this config.",
+                absent.getMessage());
+        api.configSet("STRIPE_CONFIG", "{\"k\":1}", true, null, ME);
+        GlobException missing = assertThrows(GlobException.class,
+                () -> api.configUpdate("STRIPE_CONFIG", "nope", "1", true, null, ME));
+        assertEquals("Field nope does not exist in config STRIPE_CONFIG", missing.getMessage());
+        assertEquals(Reason.INVALID_VALUE, missing.reason());
+        assertEquals(Reason.INVALID_VALUE, assertThrows(GlobException.class,
+                () -> api.configUpdate("STRIPE_CONFIG", "k", "{not json", true, null, ME)).reason());
+        assertEquals(Reason.STALE_REVISION, assertThrows(GlobException.class,
+                () -> api.configUpdate("STRIPE_CONFIG", "k", "2", true, 7L, ME)).reason());
+        assertEquals(Reason.NOT_RECOGNIZED, assertThrows(GlobException.class,
+                () -> api.configUpdate("FOO", "k", "2", true, null, ME)).reason());
+        api.configSet("LIST_GLOB", "[1]", false, null, ME);
+        assertEquals(Reason.INVALID_VALUE, assertThrows(GlobException.class,
+                () -> api.configUpdate("LIST_GLOB", "k", "2", false, null, ME)).reason());
+        assertEquals("{\"k\":1}", api.configGet("STRIPE_CONFIG", true).orElseThrow().json());
+        assertEquals(1, api.configGet("STRIPE_CONFIG", true).orElseThrow().revision());
+    }
+
+    @Test
     void anUnknownNameIsRefusedWithTheOriginalTextWhenChecked() {
         GlobException e = assertThrows(GlobException.class, () -> api.configGet("FOO", true));
         assertEquals(Reason.NOT_RECOGNIZED, e.reason());

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jsorc.api.config.AuditEntry;
 import io.jsorc.api.config.Origin;
 import io.jsorc.api.event.GlobEvent;
 import io.jsorc.api.event.Topics;
@@ -43,6 +44,50 @@ class GlobEventsTest {
         assertEquals(1L, posted.get(0).getProperty("newRevision"));
         assertEquals("console", posted.get(0).getProperty("origin.source"));
         assertEquals(5L, posted.get(0).getProperty("time"));
+    }
+
+    @Test
+    void everyWriteAndDeleteIsAuditedWithItsOriginAndTheValueMasked() {
+        List<Event> posted = Collections.synchronizedList(new ArrayList<>());
+        GlobStoreImpl store = new GlobStoreImpl();
+        try {
+            store.setEventAdmin(new EventAdmin() {
+                @Override
+                public void postEvent(Event event) {
+                    posted.add(event);
+                }
+
+                @Override
+                public void sendEvent(Event event) {
+                    throw new AssertionError("must not block on sendEvent");
+                }
+            });
+            Origin bob = new Origin("bob", "http", "n2");
+            store.set("VAULT_CONFIG", "{\"api_key\":\"sk_live_1\",\"url\":\"redis://u:pw@h\",\"n\":1}", null, bob);
+            store.delete("VAULT_CONFIG", null, Origin.local("carol", "console"));
+            await().untilAsserted(() -> assertEquals(2, audits(posted).size()));
+        } finally {
+            store.close();
+        }
+        Event set = audits(posted).get(0);
+        assertEquals("jsorc/audit/CONFIG_SET", set.getTopic());
+        assertEquals("VAULT_CONFIG", set.getProperty("target"));
+        assertEquals(1L, set.getProperty("revision"));
+        assertEquals("bob", set.getProperty("origin.actor"));
+        assertEquals("http", set.getProperty("origin.source"));
+        assertEquals("n2", set.getProperty("origin.node"));
+        assertEquals("{\"api_key\":\"********\",\"url\":\"redis://********@h\",\"n\":1}", set.getProperty("value"));
+        Event deleted = audits(posted).get(1);
+        assertEquals("jsorc/audit/CONFIG_DELETE", deleted.getTopic());
+        assertEquals(1L, deleted.getProperty("revision"), "the revision deleted");
+        assertEquals("carol", deleted.getProperty("origin.actor"));
+        assertEquals(null, deleted.getProperty("value"));
+    }
+
+    private static List<Event> audits(List<Event> posted) {
+        synchronized (posted) {
+            return posted.stream().filter(e -> e.getTopic().startsWith(AuditEntry.TOPIC_PREFIX)).toList();
+        }
     }
 
     @Test
