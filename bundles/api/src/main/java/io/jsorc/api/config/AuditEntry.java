@@ -21,7 +21,9 @@ import java.util.Objects;
  *        service's config glob it read, 0 when none is stored)
  * @param origin who and from where
  * @param time when
- * @param value the masked value written as JSON text (abbreviated past {@link #MAX_VALUE_CHARS}), or null
+ * @param value the masked value written as JSON text (abbreviated past {@link #MAX_VALUE_CHARS}), or null; for a
+ *        refresh its outcome: {@code {"state":"RUNNING"}}, or {@code {"error":"..."}} when it failed or was given
+ *        up at its bound
  * @since 1.1
  */
 public record AuditEntry(String action, String target, long revision, Origin origin, Instant time, String value) {
@@ -47,7 +49,8 @@ public record AuditEntry(String action, String target, long revision, Origin ori
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(time, "time");
         if (value != null && value.length() > MAX_VALUE_CHARS) {
-            value = value.substring(0, MAX_VALUE_CHARS) + "... (" + value.length() + " characters)";
+            int cut = Character.isHighSurrogate(value.charAt(MAX_VALUE_CHARS - 1)) ? MAX_VALUE_CHARS - 1 : MAX_VALUE_CHARS;
+            value = value.substring(0, cut) + "... (" + value.length() + " characters)";
         }
     }
 

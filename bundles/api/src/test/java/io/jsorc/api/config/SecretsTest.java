@@ -76,12 +76,26 @@ class SecretsTest {
         // a 64 KiB run of scheme characters once took 19 s (the scheme was retried from every position)
         String run = "y".repeat(1024 * 1024);
         String schemes = "a://".repeat(64 * 1024);
+        String spaced = "a://b ".repeat(200 * 1024);
         assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
             assertEquals(run, Secrets.mask(run));
             assertEquals(schemes, Secrets.mask(schemes));
+            assertEquals(spaced, Secrets.mask(spaced));
             assertEquals(run + " redis://" + Secrets.MASK + "@h", Secrets.mask(run + " redis://u:p@h"));
         }, "masking a 1 MiB value must not hang");
         assertEquals("xredis://" + Secrets.MASK + "@h", Secrets.mask("xredis://u:p@h"));
+        // a scheme after punctuation, digits or another word: masked as the old expression did
+        for (String prefix : List.of("${DB_URL:-", "10:", "-", "1", "(", "\"url=", "x,")) {
+            assertEquals(prefix + "postgres://" + Secrets.MASK + "@h/db", Secrets.mask(prefix + "postgres://u:p@h/db"),
+                    prefix);
+        }
+        String longToken = "t".repeat(5000);
+        assertEquals("redis://" + Secrets.MASK + "@h", Secrets.mask("redis://u:" + longToken + "@h"),
+                "a user-info of any length");
+        assertEquals("redis://" + Secrets.MASK + "@h2", Secrets.mask("redis://a:p@h1,redis://b:q@h2"),
+                "two URLs in one token: up to the last @");
+        assertEquals("://u:p@h", Secrets.mask("://u:p@h"), "no scheme");
+        assertEquals("redis://h/0 @x", Secrets.mask("redis://h/0 @x"), "an @ after a blank is not the URL's");
     }
 
     @Test

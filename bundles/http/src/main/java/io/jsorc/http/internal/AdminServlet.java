@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
         "osgi.http.whiteboard.servlet.pattern=" + AdminServlet.PATH + "/*",
         "osgi.http.whiteboard.servlet.name=jsorc-admin",
         "osgi.http.whiteboard.servlet.multipart.enabled=true",
-        "osgi.http.whiteboard.servlet.multipart.fileSizeThreshold=1048576"})
+        "osgi.http.whiteboard.servlet.multipart.fileSizeThreshold=1048576",
+        // Jetty stops spooling a multipart body past these (a chunked one has no Content-Length to refuse first)
+        "osgi.http.whiteboard.servlet.multipart.maxFileSize=" + AdminServlet.MULTIPART_MAX,
+        "osgi.http.whiteboard.servlet.multipart.maxRequestSize=" + AdminServlet.MULTIPART_MAX})
 @Designate(ocd = HttpSettings.class)
 public final class AdminServlet extends HttpServlet {
 
@@ -66,6 +69,10 @@ public final class AdminServlet extends HttpServlet {
     static final String REQUESTED_BY = "X-Requested-By";
     /** Deeper JSON than this is refused before it is built. */
     static final int MAX_DEPTH = 200;
+    /** The most Jetty reads of a multipart body, whatever the settings: 16 MiB. */
+    static final long MULTIPART_MAX = 16L * 1024 * 1024;
+    /** Messages quoted back are cut here (a name can be a megabyte long). */
+    static final int MAX_MESSAGE = 2000;
     private static final Pattern IF_MATCH = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
 
     /** What a request is checked against; replaced whole when the configuration changes. */
@@ -122,8 +129,19 @@ public final class AdminServlet extends HttpServlet {
     }
 
     static Limits limits(HttpSettings settings) {
+        Set<String> origins = new java.util.HashSet<>();
+        for (String origin : settings.allowed_origins()) {
+            if (origin != null && !origin.isBlank()) {
+                origins.add(normalOrigin(origin));
+            }
+        }
         return new Limits(Math.max(1, settings.max_body()), Math.max(1, settings.max_manifest_body()),
-                Set.of(settings.allowed_origins()));
+                Set.copyOf(origins));
+    }
+
+    /** {@code HTTPS://Host:443/} → {@code https://host:443}: compared without case and trailing slash. */
+    static String normalOrigin(String origin) {
+        return origin.strip().replaceFirst("/+$", "").toLowerCase(Locale.ROOT);
     }
 
     private static Authenticator authenticator(HttpSettings settings) {
@@ -188,10 +206,12 @@ public final class AdminServlet extends HttpServlet {
                     ifMatch(request.getHeader("If-Match"))));
             write(response, reply.status(), reply.body(), reply.etag());
         } catch (ApiError refused) {
-            LOG.debug("HTTP {} {} refused with {}: {}", request.getMethod(), fn, refused.status, refused.getMessage());
+            String message = Abbrev.of(refused.getMessage(), MAX_MESSAGE);
+            LOG.debug("HTTP {} {} refused with {}: {}", request.getMethod(), Abbrev.of(fn, 100), refused.status,
+                    message);
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("success", false);
-            error.put("message", refused.getMessage());
+            error.put("message", message);
             if (refused.field != null) {
                 error.put("field", refused.field);
             }
@@ -203,6 +223,9 @@ public final class AdminServlet extends HttpServlet {
                 response.setHeader("Connection", "close");
             }
             write(response, refused.status, error, refused.revision);
+        } catch (IOException gone) {
+            // the client went away while we read its body or wrote the answer: nothing to answer, not our failure
+            LOG.debug("HTTP {} {}: connection lost: {}", request.getMethod(), Abbrev.of(fn, 100), gone.toString());
         } catch (RuntimeException | ServletException failure) {
             LOG.error("HTTP {} {} failed", request.getMethod(), fn, failure);
             write(response, 500, Map.of("success", false, "message", "Internal error ("
@@ -227,10 +250,10 @@ public final class AdminServlet extends HttpServlet {
     private void refuseCrossSite(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
         Set<String> allowed = limits.origins();
-        if (origin != null && !origin.equalsIgnoreCase(request.getScheme() + "://" + request.getHeader("Host"))
-                && !allowed.contains(origin)) {
+        if (origin != null && !normalOrigin(origin).equals(normalOrigin(request.getScheme() + "://"
+                + request.getHeader("Host"))) && !allowed.contains(normalOrigin(origin))) {
             throw new ApiError(403, "Cross-origin request refused: Origin " + Abbrev.of(origin, 100)
-                    + " is not this API's origin nor in allowed_origins (etc/" + PID + ".cfg)");
+                    + " is not this API's origin nor in allowed.origins (etc/" + PID + ".cfg)");
         }
         if (origin == null && "cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))) {
             throw new ApiError(403, "Cross-site request refused (Sec-Fetch-Site: cross-site)");
@@ -291,8 +314,13 @@ public final class AdminServlet extends HttpServlet {
         java.util.Collection<Part> parts;
         try {
             parts = request.getParts();
-        } catch (IllegalStateException tooLarge) {
-            throw new ApiError(413, "The multipart body is over the limit of " + limit + " bytes");
+        } catch (IllegalStateException | IOException | ServletException refused) {
+            // Jetty: IllegalStateException "... exceeds ..." past the size limits, IOException for a malformed body
+            String why = String.valueOf(refused.getMessage());
+            if (refused instanceof IllegalStateException && why.contains("exceed")) {
+                throw new ApiError(413, "The multipart body is over the limit of " + limit + " bytes");
+            }
+            throw ApiError.badField(null, "The multipart body is malformed: " + firstLine(why));
         }
         long total = 0;
         for (Part part : parts) {
@@ -342,8 +370,8 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private static ApiError tooLarge(long size, long limit) {
-        return new ApiError(413, "The body has " + size + " bytes, over the limit of " + limit + " bytes (max_body and"
-                + " max_manifest_body in etc/" + PID + ".cfg)");
+        return new ApiError(413, "The body has " + size + " bytes, over the limit of " + limit + " bytes (max.body and"
+                + " max.manifest.body in etc/" + PID + ".cfg)");
     }
 
     private static byte[] read(InputStream in, long limit) throws IOException {

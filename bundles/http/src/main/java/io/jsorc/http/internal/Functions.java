@@ -62,9 +62,12 @@ final class Functions {
         add("config_get", Set.of("name", "do_check"), this::configGet);
         add("config_set", Set.of("name", "value", "do_check", "rev"), this::configSet);
         add("config_update", Set.of("name", "field_key", "field_value", "do_check", "rev"), this::configUpdate);
-        add("config_list", Set.of(), call -> Reply.ok(config.configList()));
-        add("config_index", Set.of(), call -> Reply.ok(config.configIndex()));
-        add("config_exists", Set.of("name"), call -> Reply.ok(config.configExists(call.fields().text("name"))));
+        add("config_list", Set.of(), call -> Reply.ok(guard("", config::configList)));
+        add("config_index", Set.of(), call -> Reply.ok(guard("", config::configIndex)));
+        add("config_exists", Set.of("name"), call -> {
+            String name = call.fields().text("name");
+            return Reply.ok(guard(name, () -> config.configExists(name)));
+        });
         add("config_delete", Set.of("name", "do_check", "rev"), this::configDelete);
         add("service_refresh", Set.of("name"), this::serviceRefresh);
         add("service_info", Set.of("name"), this::serviceInfo);
@@ -72,7 +75,7 @@ final class Functions {
     }
 
     private void add(String name, Set<String> fields, Handler handler) {
-        table.put(name, new Function(fields, handler, name.startsWith("config_")));
+        table.put(name, new Function(fields, handler, name.equals("config_set") || name.equals("config_update")));
     }
 
     /** The function called {@code name}, or null. */

@@ -3,7 +3,11 @@ package io.jsorc.http.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The HTTP admin API's settings: Config Admin PID {@code io.jsorc.http} ({@code etc/io.jsorc.http.cfg}). */
+/**
+ * The HTTP admin API's settings: Config Admin PID {@code io.jsorc.http} ({@code etc/io.jsorc.http.cfg}). As for
+ * every DS property type, an {@code _} in a method name is a {@code .} in the key: {@code max.body},
+ * {@code max.manifest.body}, {@code login.cache.seconds}, {@code allowed.origins}.
+ */
 @ObjectClassDefinition(name = "JsOrc HTTP admin API", description = "POST /js_admin/<fn>: who may call it and how "
         + "large a request may be.")
 public @interface HttpSettings {

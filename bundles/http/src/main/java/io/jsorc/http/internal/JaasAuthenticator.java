@@ -55,6 +55,8 @@ final class JaasAuthenticator implements Authenticator {
     private final Path usersFile;
     private final LongSupplier nanoTime;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped by every flush: a login that began before a flush is not remembered after it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile List<Object> usersStamp;
 
     JaasAuthenticator(String realmName, String role, int ttlSeconds, Path usersFile) {
@@ -97,8 +99,9 @@ final class JaasAuthenticator implements Authenticator {
         if (colon <= 0) {
             return null;
         }
+        long began = generation.get();
         Login login = realm.login(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
-        if (login != null && cacheKey != null) {
+        if (login != null && cacheKey != null && generation.get() == began) {
             cache.values().removeIf(c -> c.expiresNanos - nanoTime.getAsLong() <= 0);
             if (cache.size() < MAX_CACHED) {
                 cache.put(cacheKey, new Cached(login, nanoTime.getAsLong() + ttlNanos));
@@ -109,6 +112,7 @@ final class JaasAuthenticator implements Authenticator {
 
     /** Forgets every remembered login. */
     void flush() {
+        generation.incrementAndGet();
         cache.clear();
     }
 

@@ -356,6 +356,24 @@ class AdminServletTest {
         assertEquals(400, badBool.status());
     }
 
+    @Test
+    void malformedMultipartIs400AndChangesNothing() throws Exception {
+        GlobValue before = echo();
+        for (String[] c : new String[][] {{"multipart/form-data; boundary=b", "garbage"},
+                {"multipart/form-data; boundary=b", ""}, {"multipart/form-data", "--b\r\n\r\nx\r\n--b--\r\n"},
+                {"multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nECHO"}}) {
+            Answer answer = send("config_set", request("config_set").header("Content-Type", c[0])
+                    .header(AdminServlet.REQUESTED_BY, "t").POST(HttpRequest.BodyPublishers.ofString(c[1])));
+            assertEquals(400, answer.status(), c[0] + " / " + c[1] + " → " + answer.raw().body());
+        }
+        assertEquals(before, echo());
+    }
+
+    @Test
+    void originsAreComparedWithoutCaseOrTrailingSlash() {
+        assertEquals("https://console.example:8443", AdminServlet.normalOrigin(" HTTPS://Console.Example:8443/ "));
+    }
+
     static HttpRequest.Builder multipart(String fn, Map<String, String> fields) {
         String boundary = "----jsorc" + System.nanoTime();
         StringBuilder body = new StringBuilder();

@@ -78,6 +78,21 @@ class JaasAuthenticatorTest {
     }
 
     @Test
+    void aLoginUnderWayWhenTheRealmChangesIsNotRemembered() {
+        JaasAuthenticator[] auth = new JaasAuthenticator[1];
+        JaasAuthenticator.Realm flushing = (user, password) -> {
+            logins.add(user);
+            auth[0].flush(); // the realm changed while this login was being checked
+            return new Authenticator.Login(user, true);
+        };
+        auth[0] = new JaasAuthenticator(flushing, "k", 30, null, now::get);
+        auth[0].authenticate(basic("admin:pw"));
+        auth[0].authenticate(basic("admin:pw"));
+        assertEquals(2, logins.size(), "the login that straddled the flush was not reused");
+        assertEquals(0, auth[0].cached());
+    }
+
+    @Test
     void aFlushOrAChangedUsersFileForgetsEveryLogin(@TempDir Path dir) throws Exception {
         Path users = Files.writeString(dir.resolve("users.properties"), "admin = pw,_g_:admingroup\n");
         JaasAuthenticator auth = authenticator(30, users);

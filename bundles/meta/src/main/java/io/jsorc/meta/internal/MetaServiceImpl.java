@@ -10,6 +10,7 @@ import io.jsorc.api.config.AuditEntry;
 import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.GlobValue;
 import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.Secrets;
 import io.jsorc.api.event.ServiceStateListener;
 import io.jsorc.api.spi.AutomationProvider;
 import java.time.Instant;
@@ -241,9 +242,29 @@ public final class MetaServiceImpl implements MetaService {
             return false;
         }
         String glob = ServiceProperties.META.equals(name) ? ServiceProperties.META_CONFIG : target.get().configGlob();
-        long revision = globs.get(glob).map(GlobValue::revision).orElse(0L);
-        events.audit(new AuditEntry(AuditEntry.SERVICE_REFRESH, name, revision, origin, Instant.now(), null));
-        return doRefresh(name);
+        long revision;
+        try {
+            revision = glob == null ? 0 : globs.get(glob).map(GlobValue::revision).orElse(0L);
+        } catch (RuntimeException unreadable) {
+            revision = 0; // the refresh itself reports what is wrong with the glob
+        }
+        Map<String, Object> outcome = new java.util.LinkedHashMap<>();
+        try {
+            if (!doRefresh(name)) {
+                return false;
+            }
+            outcome.put("state", info(name).map(i -> i.state().name()).orElse("gone"));
+            return true;
+        } catch (RuntimeException | Error e) {
+            outcome.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        } finally {
+            // after the refresh, with its outcome: a refresh given up at its bound is recorded as such
+            if (!outcome.isEmpty()) {
+                events.audit(new AuditEntry(AuditEntry.SERVICE_REFRESH, name, revision, origin, Instant.now(),
+                        Secrets.maskedJson("outcome", outcome)));
+            }
+        }
     }
 
     /** The refresh itself, once recorded. */

@@ -108,6 +108,7 @@ class MetaServiceEventsTest extends MetaServiceTestBase {
         assertEquals("dora", au.getProperty("origin.actor"));
         assertEquals("http", au.getProperty("origin.source"));
         assertEquals(revision, au.getProperty("revision"));
+        assertEquals("{\"state\":\"RUNNING\"}", au.getProperty("value"), "recorded after the refresh, with its outcome");
         assertTrue(audits.stream().anyMatch(e -> "meta".equals(e.getProperty("target"))
                 && "erin".equals(e.getProperty("origin.actor"))));
     }

@@ -71,14 +71,15 @@ public final class ConfigApiImpl implements ConfigApi {
     @Override
     public ConfigResult configSet(String name, String json, boolean doCheck, Long expectedRevision, Origin origin) {
         check(name, doCheck);
-        long revision = json == null || !json.contains(Secrets.MASK)
-                ? store.set(name, json, expectedRevision, origin)
-                : setKeepingSecrets(name, json, expectedRevision, origin);
-        return setResult(name, revision);
+        if (json == null || !json.contains(Secrets.MASK)) {
+            return setResult(name, json, store.set(name, json, expectedRevision, origin));
+        }
+        return setKeepingSecrets(name, json, expectedRevision, origin);
     }
 
-    private ConfigResult setResult(String name, long revision) {
-        String shown = store.get(name).map(Secrets::maskedJson).orElse("");
+    /** The answer of a write, showing the value written (masked), not whatever is stored a moment later. */
+    private static ConfigResult setResult(String name, String written, long revision) {
+        String shown = Secrets.maskedJson(name, Json.parse(written));
         return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(shown) + "' set!", revision);
     }
 
@@ -116,8 +117,9 @@ public final class ConfigApiImpl implements ConfigApi {
                 throw new GlobException(Reason.INVALID_VALUE, unmatched.getMessage());
             }
             long basis = expectedRevision != null ? expectedRevision : stored.get().revision();
+            String written = Json.write(merged);
             try {
-                return setResult(name, store.set(name, Json.write(merged), basis, origin));
+                return setResult(name, written, store.set(name, written, basis, origin));
             } catch (GlobException e) {
                 if (expectedRevision != null || e.reason() != Reason.STALE_REVISION || attempt == 3) {
                     throw e;
@@ -132,12 +134,12 @@ public final class ConfigApiImpl implements ConfigApi {
      * revision it was merged from, so a secret rotated meanwhile is never reverted (without an expected revision
      * the merge is retried on the newer value). Text that is not JSON goes on unchanged, for the store to refuse.
      */
-    private long setKeepingSecrets(String name, String json, Long expectedRevision, Origin origin) {
+    private ConfigResult setKeepingSecrets(String name, String json, Long expectedRevision, Origin origin) {
         Object incoming;
         try {
             incoming = Json.parse(json);
         } catch (IllegalArgumentException notJson) {
-            return store.set(name, json, expectedRevision, origin);
+            return setResult(name, json, store.set(name, json, expectedRevision, origin));
         }
         for (int attempt = 1; ; attempt++) {
             Optional<GlobValue> stored = store.get(name);
@@ -148,8 +150,10 @@ public final class ConfigApiImpl implements ConfigApi {
                 throw new GlobException(Reason.INVALID_VALUE, unmatched.getMessage());
             }
             long basis = stored.map(GlobValue::revision).orElse(0L);
+            String written = Json.write(merged);
             try {
-                return store.set(name, Json.write(merged), expectedRevision != null ? expectedRevision : basis, origin);
+                return setResult(name, written, store.set(name, written, expectedRevision != null ? expectedRevision
+                        : basis, origin));
             } catch (GlobException e) {
                 if (expectedRevision != null || e.reason() != Reason.STALE_REVISION || attempt == 3) {
                     throw e;

@@ -77,7 +77,7 @@ public final class GlobStoreImpl implements GlobStore {
     /** A memory-only store with these limits. */
     public GlobStoreImpl(Limits limits) {
         this.limits = limits;
-        this.external = new ExternalChanges(tiers, events::publish, this::canonical);
+        this.external = new ExternalChanges(tiers, this::publishExternal, this::canonical);
         LOG.info("Glob store started (limits: {} bytes, manifests {} bytes)", limits.valueBytes(),
                 limits.manifestBytes());
     }
@@ -204,6 +204,23 @@ public final class GlobStoreImpl implements GlobStore {
                     written.glob().time()));
             return written.glob().revision();
         });
+    }
+
+    /** An edit or delete made in a tier (a file, Config Admin) is published and audited like our own writes. */
+    private void publishExternal(GlobEvent event) {
+        events.publish(event);
+        if (event.deleted()) {
+            events.audit(new AuditEntry(AuditEntry.CONFIG_DELETE, event.name(), event.oldRevision(), event.origin(),
+                    event.time(), null));
+            return;
+        }
+        Object value;
+        try {
+            value = tiers.read(event.name()).map(glob -> Json.parse(glob.json())).orElse(null);
+        } catch (RuntimeException unreadable) {
+            value = null;
+        }
+        events.audit(AuditEntry.globSet(event.name(), event.newRevision(), value, event.origin(), event.time()));
     }
 
     @Override
