@@ -32,6 +32,7 @@ import org.junit.Test;
  * glob file), a {@code $[env:]} reference resolved in a running service and never stored resolved, and a corpus of
  * more than 200 bad requests: no 5xx, no ERROR in karaf.log, every glob file byte-identical, no audit entry.
  */
+@org.junit.FixMethodOrder(org.junit.runners.MethodSorters.NAME_ASCENDING)
 public class HttpApiIT {
 
     static final String STRIPE_KEY_ENV = "JSORC_IT_STRIPE_KEY";
@@ -199,12 +200,27 @@ public class HttpApiIT {
     @Test
     public void anEditOfAGlobFileIsAuditedAsAFileEdit() throws Exception {
         Path file = karaf.home().resolve("etc/jsorc.glob.STRIPE_CONFIG.cfg");
+        await("STRIPE_CONFIG in its file").atMost(Duration.ofSeconds(60))
+                .until(() -> Pattern.compile("(?m)^json = ").matcher(read(file)).find());
         String edited = Pattern.compile("(?m)^json = .*$").matcher(read(file))
                 .replaceAll(java.util.regex.Matcher.quoteReplacement(
                         "json = \"\\{\\\"enabled\\\":false,\\\"edited\\\":\\\"by-file\\\",\\\"api_token\\\":\\\"tok-file-1\\\"\\}\""));
-        Files.writeString(file, edited, StandardCharsets.ISO_8859_1);
-        await("the file edit in the audit trail").atMost(Duration.ofSeconds(30)).until(() -> read(auditLog()).lines()
-                .anyMatch(l -> l.contains("\"edited\":\"by-file\"") && l.contains("\"source\":\"file\"")));
+        // as an editor saves: a hidden temp file (not *.cfg, FileInstall ignores it) renamed over the file
+        Path tmp = file.resolveSibling(".itest-edit.tmp");
+        Files.writeString(tmp, edited, StandardCharsets.ISO_8859_1);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String[] line = {null};
+        await("the file edit in the audit trail").atMost(Duration.ofSeconds(30)).until(() -> {
+            line[0] = read(auditLog()).lines().filter(l -> l.contains("\"edited\":\"by-file\"")
+                    && l.contains("\"source\":\"file\"")).findFirst().orElse(null);
+            return line[0] != null;
+        });
+        java.util.regex.Matcher revision = Pattern.compile("\"revision\":(\\d+)").matcher(line[0]);
+        assertTrue(line[0], revision.find());
+        // the edit became that revision: settled once the store wrote it back to the file (later tests compare files)
+        await("the file holds revision " + revision.group(1)).atMost(Duration.ofSeconds(30))
+                .until(() -> read(file).contains("jsorc.revision = L\"" + revision.group(1) + "\""));
         assertFalse(read(auditLog()).contains("tok-file-1"));
         assertTrue(post(admin, "config_get", "{\"name\":\"STRIPE_CONFIG\"}").body().contains("by-file"));
     }

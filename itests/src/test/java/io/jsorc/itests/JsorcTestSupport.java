@@ -91,6 +91,7 @@ public abstract class JsorcTestSupport {
      * stderr together). A command that throws makes the test fail with its output and the exception.
      */
     protected String executeCommand(String command) {
+        awaitCommandRegistered(command);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "itest-command"));
@@ -114,6 +115,23 @@ public abstract class JsorcTestSupport {
         }
         out.flush();
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits (bounded) until the command a line starts with ({@code scope:name}) is registered: the shell registers a
+     * bundle's commands on its own thread after the bundle started, so a test that only waited for our services can
+     * otherwise run a {@code jsorc:} command a moment too early ("Command not found", seen once in a clean CI run).
+     */
+    private void awaitCommandRegistered(String command) {
+        String first = command.strip().split("\\s+", 2)[0];
+        int colon = first.indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        String scope = first.substring(0, colon);
+        String name = first.substring(colon + 1);
+        await("command " + first + " registered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> sessionFactory.getRegistry().getCommand(scope, name) != null);
     }
 
     /**

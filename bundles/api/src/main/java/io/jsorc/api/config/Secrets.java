@@ -93,7 +93,7 @@ public final class Secrets {
 
     /**
      * {@code text} with the user-info of every URL masked: after each {@code ://} that follows a scheme character
-     * (a letter, digit, {@code +}, {@code .} or {@code -}: {@code redis://}, {@code jdbc:postgresql://},
+     * (an ASCII letter or digit, {@code +}, {@code .}, {@code -} or {@code :}: {@code redis://}, {@code jdbc:postgresql://},
      * {@code ${URL:-postgres://}), everything up to the last {@code @} before the next blank. One pass: each
      * character is looked at a bounded number of times, so a long value (a manifest) costs no more to mask than to
      * copy — a regular expression with backtracking took 19 s on 64 KiB.
@@ -103,16 +103,20 @@ public final class Secrets {
         int copied = 0;
         int from = 0;
         for (int sep; (sep = text.indexOf("://", from)) >= 0; ) {
+            if (sep == 0 || !isSchemeChar(text.charAt(sep - 1))) {
+                from = sep + 1; // not a URL here; one may still start later in the same word
+                continue;
+            }
             int start = sep + 3;
             int end = start;
-            while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+            while (end < text.length() && !isBlank(text.charAt(end))) {
                 end++;
             }
             int at = end - 1;
             while (at >= start && text.charAt(at) != '@') {
                 at--;
             }
-            if (sep > 0 && isSchemeChar(text.charAt(sep - 1)) && at >= start) {
+            if (at >= start) {
                 if (out == null) {
                     out = new StringBuilder(text.length());
                 }
@@ -125,7 +129,12 @@ public final class Secrets {
     }
 
     private static boolean isSchemeChar(char c) {
-        return c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '.' || c == '-');
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '.' || c == '-' || c == ':');
+    }
+
+    /** A blank as a regular expression's {@code \s} means it: ASCII space, tab, line breaks, form feed. */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /**

@@ -95,6 +95,10 @@ class SecretsTest {
         assertEquals("redis://" + Secrets.MASK + "@h2", Secrets.mask("redis://a:p@h1,redis://b:q@h2"),
                 "two URLs in one token: up to the last @");
         assertEquals("://u:p@h", Secrets.mask("://u:p@h"), "no scheme");
+        assertEquals("*://localhost,https://" + Secrets.MASK + "@git", Secrets.mask("*://localhost,https://u:tok@git"),
+                "a URL after a '://' that is not one");
+        assertEquals("a:://" + Secrets.MASK + "@h", Secrets.mask("a:://u:p@h"));
+        assertEquals("redis://" + Secrets.MASK + "@h", Secrets.mask("redis://u\u2003x:p@h"), "only ASCII blanks end it");
         assertEquals("redis://h/0 @x", Secrets.mask("redis://h/0 @x"), "an @ after a blank is not the URL's");
     }
 

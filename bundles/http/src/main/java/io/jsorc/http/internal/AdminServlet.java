@@ -223,9 +223,20 @@ public final class AdminServlet extends HttpServlet {
                 response.setHeader("Connection", "close");
             }
             write(response, refused.status, error, refused.revision);
-        } catch (IOException gone) {
-            // the client went away while we read its body or wrote the answer: nothing to answer, not our failure
-            LOG.debug("HTTP {} {}: connection lost: {}", request.getMethod(), Abbrev.of(fn, 100), gone.toString());
+        } catch (IOException unreadable) {
+            // a body that ends early or is malformed on the wire (Jetty: EofException, bad chunking), or a client
+            // gone while we answer: the client's problem, answered 400 when an answer can still go out
+            LOG.debug("HTTP {} {}: {}", request.getMethod(), Abbrev.of(fn, 100), unreadable.toString());
+            if (!response.isCommitted()) {
+                response.setHeader("Connection", "close");
+                try {
+                    write(response, 400, Map.of("success", false, "message", "The request could not be read: "
+                            + firstLine(unreadable.getMessage())), null);
+                } catch (IOException gone) {
+                    LOG.debug("HTTP {} {}: the answer could not be sent either: {}", request.getMethod(),
+                            Abbrev.of(fn, 100), gone.toString());
+                }
+            }
         } catch (RuntimeException | ServletException failure) {
             LOG.error("HTTP {} {} failed", request.getMethod(), fn, failure);
             write(response, 500, Map.of("success", false, "message", "Internal error ("

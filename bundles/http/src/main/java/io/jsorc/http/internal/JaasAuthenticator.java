@@ -40,7 +40,8 @@ final class JaasAuthenticator implements Authenticator {
     /** More distinct credentials than this within one TTL are not remembered (no memory grows with attackers). */
     static final int MAX_CACHED = 10_000;
 
-    private record Cached(Login login, long expiresNanos) {
+    /** A remembered login, valid only in the generation (between two flushes) it was made in. */
+    private record Cached(Login login, long expiresNanos, long generation) {
     }
 
     /** The login of a user name and password, or null when refused. */
@@ -85,7 +86,8 @@ final class JaasAuthenticator implements Authenticator {
                 flush();
             }
             Cached cached = cache.get(cacheKey);
-            if (cached != null && cached.expiresNanos - nanoTime.getAsLong() > 0) {
+            if (cached != null && cached.expiresNanos - nanoTime.getAsLong() > 0
+                    && cached.generation == generation.get()) {
                 return cached.login;
             }
         }
@@ -104,7 +106,7 @@ final class JaasAuthenticator implements Authenticator {
         if (login != null && cacheKey != null && generation.get() == began) {
             cache.values().removeIf(c -> c.expiresNanos - nanoTime.getAsLong() <= 0);
             if (cache.size() < MAX_CACHED) {
-                cache.put(cacheKey, new Cached(login, nanoTime.getAsLong() + ttlNanos));
+                cache.put(cacheKey, new Cached(login, nanoTime.getAsLong() + ttlNanos, began));
             }
         }
         return login;
