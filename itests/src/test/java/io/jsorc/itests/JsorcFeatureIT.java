@@ -39,7 +39,7 @@ public class JsorcFeatureIT extends JsorcTestSupport {
     public void theBootSetIsOneFeaturePerPart() {
         String installed = executeCommand("feature:list -i");
         for (String feature : List.of("jsorc ", "jsorc-api ", "jsorc-globs ", "jsorc-meta ", "jsorc-shell ", "jsorc-loop ",
-                "jsorc-jackson ")) {
+                "jsorc-http ", "jsorc-jackson ")) {
             assertTrue(feature + "installed:\n" + installed, installed.lines().anyMatch(l -> l.startsWith(feature)));
         }
     }

@@ -68,6 +68,32 @@ class ConfigCommandsTest extends ShellKit {
         assertRefused(get("NOTHING"), "Config NOTHING not recognized, must be in ['META_CONFIG', 'STRIPE_CONFIG']!");
     }
 
+    ConfigUpdateCommand update(String name, String key, String json) {
+        ConfigUpdateCommand command = new ConfigUpdateCommand();
+        command.configApi = kit.configApi();
+        command.out = output.stream;
+        command.name = name;
+        command.key = key;
+        command.json = json;
+        return command;
+    }
+
+    @Test
+    void configUpdateSetsOneFieldKeepsMaskedSecretsAndRefusesWithTheOriginalsMessages() throws Exception {
+        set("STRIPE_CONFIG", "{\"enabled\":false,\"key\":\"sk_live_1\"}");
+        update("STRIPE_CONFIG", "enabled", "'true'").execute();
+        assertEquals("Config of 'STRIPE_CONFIG' to '{\"enabled\":true,\"key\":\"********\"}' set!\n", output.text());
+        update("STRIPE_CONFIG", "key", "\"********\"").execute();
+        assertEquals("{\"enabled\":true,\"key\":\"sk_live_1\"}", kit.globs().get("STRIPE_CONFIG").orElseThrow().json());
+        output.clear();
+        assertRefused(update("STRIPE_CONFIG", "nope", "1"), "Field nope does not exist in config STRIPE_CONFIG");
+        ConfigUpdateCommand stale = update("STRIPE_CONFIG", "enabled", "false");
+        stale.rev = 1L;
+        assertRefused(stale, "Stale write of STRIPE_CONFIG: expected revision 1 but it is revision 4; read it again "
+                + "and retry");
+        assertEquals("{\"enabled\":true,\"key\":\"sk_live_1\"}", kit.globs().get("STRIPE_CONFIG").orElseThrow().json());
+    }
+
     @Test
     void configDeleteDeletesAndPrintsTheOriginalsMessage() throws Exception {
         delete("STRIPE_CONFIG").execute();

@@ -14,6 +14,11 @@ final class Output {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** Forgets what was printed so far. */
+    void clear() {
+        bytes.reset();
+    }
+
     /** {@link #text()} with ShellTable's box-drawing separators (used on UTF-8 terminals) turned into ASCII. */
     String table() {
         return text().replace('│', '|').replace('─', '-').replace('┼', '+');
