@@ -18,10 +18,9 @@ import org.osgi.service.event.EventAdmin;
 
 class GlobEventsTest {
 
-    @Test
-    void eventsAreMirroredToEventAdminInOrderOnTheGlobTopics() {
-        List<Event> posted = Collections.synchronizedList(new ArrayList<>());
-        EventAdmin admin = new EventAdmin() {
+    /** An EventAdmin that records what is posted to it and fails a test that would block on sendEvent. */
+    static EventAdmin posting(List<Event> posted) {
+        return new EventAdmin() {
             @Override
             public void postEvent(Event event) {
                 posted.add(event);
@@ -32,6 +31,12 @@ class GlobEventsTest {
                 throw new AssertionError("must not block on sendEvent");
             }
         };
+    }
+
+    @Test
+    void eventsAreMirroredToEventAdminInOrderOnTheGlobTopics() {
+        List<Event> posted = Collections.synchronizedList(new ArrayList<>());
+        EventAdmin admin = posting(posted);
         Origin o = new Origin("a", "console", "n");
         try (GlobEvents events = new GlobEvents(List::of, () -> admin)) {
             events.publish(new GlobEvent("G", 0, 1, o, Instant.ofEpochMilli(5)));
@@ -51,17 +56,7 @@ class GlobEventsTest {
         List<Event> posted = Collections.synchronizedList(new ArrayList<>());
         GlobStoreImpl store = new GlobStoreImpl();
         try {
-            store.setEventAdmin(new EventAdmin() {
-                @Override
-                public void postEvent(Event event) {
-                    posted.add(event);
-                }
-
-                @Override
-                public void sendEvent(Event event) {
-                    throw new AssertionError("must not block on sendEvent");
-                }
-            });
+            store.setEventAdmin(posting(posted));
             Origin bob = new Origin("bob", "http", "n2");
             store.set("VAULT_CONFIG", "{\"api_key\":\"sk_live_1\",\"url\":\"redis://u:pw@h\",\"n\":1}", null, bob);
             store.delete("VAULT_CONFIG", null, Origin.local("carol", "console"));
