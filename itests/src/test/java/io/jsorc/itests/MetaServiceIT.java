@@ -193,6 +193,32 @@ public class MetaServiceIT extends JsorcTestSupport {
     }
 
     @Test
+    public void consoleWritesAndRefreshesArePostedAsAuditEvents() {
+        List<org.osgi.service.event.Event> audits = new CopyOnWriteArrayList<>();
+        Hashtable<String, Object> handlerProps = new Hashtable<>();
+        handlerProps.put(EventConstants.EVENT_TOPIC, io.jsorc.api.config.AuditEntry.TOPIC_ALL);
+        ServiceRegistration<EventHandler> handler = bundleContext.registerService(EventHandler.class, event -> {
+            if ("AUDIT_IT".equals(event.getProperty("target")) || "meta".equals(event.getProperty("target"))) {
+                audits.add(event);
+            }
+        }, handlerProps);
+        try {
+            executeCommand("jsorc:config-set --no-check AUDIT_IT '{\"token\":\"tk-audit-it\",\"n\":1}'");
+            executeCommand("jsorc:config-delete --no-check AUDIT_IT");
+            executeCommand("jsorc:service-refresh meta");
+            await("three audit events").atMost(WAIT).until(() -> audits.size() >= 3);
+            assertEquals(List.of("jsorc/audit/CONFIG_SET", "jsorc/audit/CONFIG_DELETE", "jsorc/audit/SERVICE_REFRESH"),
+                    audits.stream().map(org.osgi.service.event.Event::getTopic).toList());
+            assertEquals("console", audits.get(0).getProperty("origin.source"));
+            assertEquals("{\"token\":\"********\",\"n\":1}", audits.get(0).getProperty("value"));
+            assertEquals("a delete records the revision it deleted", audits.get(0).getProperty("revision"),
+                    audits.get(1).getProperty("revision"));
+        } finally {
+            handler.unregister();
+        }
+    }
+
+    @Test
     public void aRegistrationThatIsNotPrototypeScopedIsRefused() {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("jsorc.service.name", "single");
