@@ -314,7 +314,7 @@ public final class AdminServlet extends HttpServlet {
         } catch (IOException malformed) {
             String detail = malformed instanceof com.fasterxml.jackson.core.JsonProcessingException json
                     ? json.getOriginalMessage() : malformed.getMessage();
-            throw ApiError.badField(null, "The body is not valid JSON: " + firstLine(detail));
+            throw ApiError.badField(null, "The body is not valid JSON: " + withoutTokens(firstLine(detail)));
         }
         checkManifestLimit(root, bytes.length, now);
         return root;
@@ -420,6 +420,16 @@ public final class AdminServlet extends HttpServlet {
                     + "(\"7\"), not " + Abbrev.of(header, 60));
         }
         return Long.parseLong(matcher.group(1));
+    }
+
+    private static final Pattern QUOTED = Pattern.compile("'([^']{4,})'");
+
+    /**
+     * Jackson quotes the token it stumbled on; a mistyped secret would then reach the DEBUG log: every quoted token
+     * of 4 characters or more is replaced by its length, as the glob store does.
+     */
+    static String withoutTokens(String message) {
+        return QUOTED.matcher(message).replaceAll(m -> "'(" + m.group(1).length() + " characters)'");
     }
 
     private static String firstLine(String text) {

@@ -370,6 +370,14 @@ class AdminServletTest {
     }
 
     @Test
+    void aMistypedSecretInMalformedJsonIsNotQuotedBack() throws Exception {
+        Answer answer = post("config_set", "{\"name\":\"ECHO_CONFIG\",\"value\":{\"key\":sk_live_typo}}");
+        assertEquals(400, answer.status());
+        assertFalse(answer.raw().body().contains("sk_live_typo"), answer.raw().body());
+        assertTrue(answer.body().get("message").asText().contains("characters)"), answer.raw().body());
+    }
+
+    @Test
     void originsAreComparedWithoutCaseOrTrailingSlash() {
         assertEquals("https://console.example:8443", AdminServlet.normalOrigin(" HTTPS://Console.Example:8443/ "));
     }
