@@ -164,6 +164,8 @@ class AdminServletTest {
         assertFalse(answer.raw().body().contains("sk_live_secret") || answer.raw().body().contains("pw0rd"));
         assertEquals("\"" + echo().revision() + "\"", answer.header("ETag"));
 
+        assertEquals(400, post("config_get", "{\"name\":\"NOPE_CONFIG\",\"do_check\":true}").status(),
+                "do_check true checks the name");
         Answer absent = post("config_get", "{\"name\":\"NOPE_CONFIG\",\"do_check\":false}");
         assertEquals(200, absent.status());
         assertTrue(absent.body().isNull());
@@ -210,6 +212,10 @@ class AdminServletTest {
         assertEquals(409, header.status(), header.raw().body());
         assertEquals(before, echo());
 
+        Answer inBody = post("config_set", "{\"name\":\"ECHO_CONFIG\",\"value\":{\"word\":\"y\"},\"rev\":"
+                + before.revision() + "}");
+        assertEquals(200, inBody.status(), "the revision read, in the body: " + inBody.raw().body());
+        before = echo();
         Answer fresh = send("config_set", request("config_set").header("Content-Type", "application/json")
                 .header("If-Match", "\"" + before.revision() + "\"")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ECHO_CONFIG\",\"value\":{\"word\":\"x\"}}")));
