@@ -384,6 +384,32 @@ class AdminServletTest {
     }
 
     @Test
+    void aStoreThatCannotWriteOrReadIs503AndAServiceThatHangsToo() throws Exception {
+        io.jsorc.api.config.ConfigApi failing = (io.jsorc.api.config.ConfigApi) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.jsorc.api.config.ConfigApi.class}, (p, m, a) -> {
+                    throw new io.jsorc.api.config.GlobException(io.jsorc.api.config.GlobException.Reason.STORAGE,
+                            "Glob storage failed to write: disk full");
+                });
+        io.jsorc.api.MetaService hanging = (io.jsorc.api.MetaService) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.jsorc.api.MetaService.class}, (p, m, a) -> {
+                    throw new java.util.concurrent.CancellationException("echo did not finish within 75 s");
+                });
+        Functions functions = new Functions(failing, hanging, AdminServlet.mapper());
+        for (String[] c : new String[][] {{"config_set", "{\"name\":\"A_CONFIG\",\"value\":{}}"},
+                {"config_get", "{\"name\":\"A_CONFIG\"}"}, {"config_list", "{}"}, {"config_exists", "{\"name\":\"A\"}"},
+                {"config_delete", "{\"name\":\"A_CONFIG\"}"}, {"service_refresh", "{\"name\":\"echo\"}"}}) {
+            Functions.Function function = functions.get(c[0]);
+            Fields fields = Fields.of(JSON.readTree(c[1]), function.fields());
+            ApiError error = org.junit.jupiter.api.Assertions.assertThrows(ApiError.class,
+                    () -> function.handler().handle(new Functions.Call(fields, "admin", null)), c[0]);
+            assertEquals(503, error.status, c[0]);
+            List<String> problems = openApi.check(c[0], 503, JSON.valueToTree(Map.of("success", false,
+                    "message", error.getMessage())));
+            assertEquals(List.of(), problems, c[0] + " declares its 503");
+        }
+    }
+
+    @Test
     void originsAreComparedWithoutCaseOrTrailingSlash() {
         assertEquals("https://console.example:8443", AdminServlet.normalOrigin(" HTTPS://Console.Example:8443/ "));
     }
