@@ -123,9 +123,24 @@ public class HttpApiIT {
         assertEquals(200, post(ops, "config_list", "{}").statusCode());
         assertEquals(200, post(ops, "config_list", "{}").statusCode()); // remembered now
         Path users = karaf.home().resolve("etc/users.properties");
+        // Karaf's JAAS watches this file and replaces plain passwords by their digests, on a thread of its own: edit
+        // it only once that is done (else its late rewrite undoes the edit). In place, as an editor or jaas:update
+        // does: Karaf does not follow a file replaced by a rename (logins then fail until it is written in place)
+        Pattern opsLine = Pattern.compile("(?m)^ops\\s*=\\s*\\{CRYPT\\}.*$");
+        await("ops's password stored as a digest").atMost(Duration.ofSeconds(30))
+                .until(() -> opsLine.matcher(read(users)).find());
+        java.util.regex.Matcher before = opsLine.matcher(read(users));
+        assertTrue(before.find());
+        String oldDigest = before.group();
         String changed = Pattern.compile("(?m)^ops\\s*=.*$").matcher(read(users)).replaceAll("ops = newpw,admin");
         Files.writeString(users, changed);
-        assertEquals("the old password is refused at once, although its login was remembered", 401,
+        // ... and it rewrites the file once more for the new plain password: let it finish (well within the 30 s a
+        // login is remembered), so no login reads the file while Karaf writes it
+        await("ops's new password stored as a digest").atMost(Duration.ofSeconds(30)).until(() -> {
+            java.util.regex.Matcher now = opsLine.matcher(read(users));
+            return now.find() && !now.group().equals(oldDigest);
+        });
+        assertEquals("the old password is refused, although its login was remembered moments ago", 401,
                 post(ops, "config_list", "{}").statusCode());
         assertEquals(200, post(basic("ops", "newpw"), "config_list", "{}").statusCode());
     }
