@@ -67,6 +67,9 @@ public final class GlobStoreImpl implements GlobStore {
     private final List<GlobListener> listeners = new CopyOnWriteArrayList<>();
     private volatile EventAdmin eventAdmin;
     private final GlobEvents events = new GlobEvents(() -> listeners, () -> eventAdmin);
+    /** Per glob name: concurrent writers share one durable write ({@link GroupCommit}). */
+    private final java.util.Map<String, GroupCommit<Tiers.Change>> committers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final ExternalChanges external;
 
     /** The test kit's store: the process-wide memory tier only, nothing durable, the default limits. */
@@ -194,15 +197,44 @@ public final class GlobStoreImpl implements GlobStore {
 
     private long write(String name, String canonical, Long expectedRevision, Origin origin) {
         java.util.Objects.requireNonNull(origin, "origin");
-        // publish (an enqueue) under the name's lock, so events of one name leave in revision order
-        return tiers.locked(name, () -> {
-            Tiers.Written written = tiers.write(name, expectedRevision,
-                    current -> new StoredGlob(name, canonical, current + 1, Instant.now(), origin));
-            events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
-                    written.glob().time()));
-            events.audit(AuditEntry.globSet(name, written.glob().revision(), Json.parse(canonical), origin,
-                    written.glob().time()));
+        Tiers.Change change = new Tiers.Change(canonical, expectedRevision, origin);
+        Object result = tiers.heldByCurrentThread(name)
+                ? commit(name, List.of(change)).get(0) // inside a tier call: never wait for a leader
+                : committers.computeIfAbsent(name, n -> new GroupCommit<>(batch -> commit(n, batch))).submit(change);
+        if (result instanceof Tiers.Written written) {
             return written.glob().revision();
+        }
+        if (result instanceof Error error) {
+            throw error;
+        }
+        throw (RuntimeException) result;
+    }
+
+    /** How many writes of {@code name} wait for the next group commit (for tests). */
+    int queuedWrites(String name) {
+        GroupCommit<Tiers.Change> commit = committers.get(name);
+        return commit == null ? 0 : commit.queued();
+    }
+
+    /**
+     * Writes a batch of changes of one glob with one durable write ({@link Tiers#writeAll}) and publishes, under the
+     * name's lock so events of one name leave in revision order, an event and an audit entry per accepted change.
+     *
+     * @return per change: its result, or the refusal it gets
+     */
+    private List<Object> commit(String name, List<Tiers.Change> batch) {
+        return tiers.locked(name, () -> {
+            List<Object> results = tiers.writeAll(name, batch);
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i) instanceof Tiers.Written written) {
+                    Origin origin = batch.get(i).origin();
+                    events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
+                            written.glob().time()));
+                    events.audit(AuditEntry.globSet(name, written.glob().revision(), Json.parse(written.glob().json()),
+                            origin, written.glob().time()));
+                }
+            }
+            return results;
         });
     }
 

@@ -1,5 +1,7 @@
 package io.jsorc.globs.internal.glob;
 
+import io.jsorc.api.config.Origin;
+
 import io.jsorc.api.config.GlobException;
 import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.StoredGlob;
@@ -7,6 +9,7 @@ import io.jsorc.api.spi.GlobTier;
 import io.jsorc.api.spi.GlobTier.TierChange;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +17,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,27 +164,63 @@ final class Tiers implements AutoCloseable {
         return memory.get(name).isPresent() || call(() -> truth().get(name), "read " + name).isPresent();
     }
 
+    /** One write of a batch: its text, the revision it expects (null: any), who makes it. */
+    record Change(String canonical, Long expected, Origin origin) {
+    }
+
     /**
-     * Compare-and-set on the truth, then the lower tiers and the cache.
+     * Group commit: the changes of one glob, applied in order to the state they find (each compare-and-set checked
+     * against the revision the changes before it leave), then the newest accepted value written to the truth once —
+     * one durable write for the whole batch — then to the lower tiers and the cache. A later revision holds the
+     * earlier ones of the batch, so none acknowledged is lost; none is visible (the cache is written last) before
+     * it is durable.
      *
-     * @param next the glob to store, given the revision it follows: the current one; when absent, the one it had
-     *        when it was deleted here, or 0
+     * @return per change, in order: its result (the previous revision and what it stored) or why it was refused; when
+     *         the durable write itself fails, every accepted change gets that failure and nothing changed
      */
-    Written write(String name, Long expected, LongFunction<StoredGlob> next) {
+    List<Object> writeAll(String name, List<Change> changes) {
         return locked(name, () -> {
             GlobTier truth = truth();
-            Optional<StoredGlob> current = expect(truth, name, expected);
-            long currentRev = current.map(StoredGlob::revision).orElse(0L);
-            StoredGlob glob = next.apply(current.isPresent() ? currentRev : deletedAt(name));
-            boolean stored = call(() -> current.isEmpty() ? truth.putIfAbsent(glob)
-                    : truth.compareAndSet(name, currentRev, glob), "write " + name);
-            if (!stored) {
-                throw GlobRules.stale(name, expected == null ? currentRev : expected, -1);
+            Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
+            long storedRev = current.map(StoredGlob::revision).orElse(0L);
+            long rev = storedRev;                               // what a compare-and-set is checked against
+            long base = current.isPresent() ? storedRev : deletedAt(name);   // what a new revision follows
+            List<Object> results = new ArrayList<>();
+            StoredGlob last = null;
+            for (Change change : changes) {
+                if (change.expected() != null && change.expected() != rev) {
+                    results.add(GlobRules.stale(name, change.expected(), rev));
+                    continue;
+                }
+                StoredGlob glob = new StoredGlob(name, change.canonical(), base + 1, Instant.now(), change.origin());
+                results.add(new Written(last == null ? storedRev : last.revision(), glob));
+                last = glob;
+                rev = base = glob.revision();
+            }
+            if (last == null) {
+                return results;
+            }
+            StoredGlob newest = last;
+            try {
+                boolean stored = call(() -> current.isEmpty() ? truth.putIfAbsent(newest)
+                        : truth.compareAndSet(name, storedRev, newest), "write " + name);
+                if (!stored) {
+                    throw GlobRules.stale(name, storedRev, -1);
+                }
+            } catch (GlobException e) {
+                results.replaceAll(r -> r instanceof Written ? e : r);
+                return results;
             }
             created(name);
-            copyDown(truth, name, glob);
-            return new Written(currentRev, glob);
+            copyDown(truth, name, newest);
+            return results;
         });
+    }
+
+    /** Whether this thread holds the lock of {@code name} (a write from inside a tier call must not queue). */
+    boolean heldByCurrentThread(String name) {
+        ReentrantLock lock = locks.get(name);
+        return lock != null && lock.isHeldByCurrentThread();
     }
 
     /** The revision {@code name} had when it was deleted here, until it is written again; else 0. */
