@@ -123,10 +123,14 @@ public final class CfgFile {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true); // the rename itself survives a crash
+        FileChannel directory;
+        try {
+            directory = FileChannel.open(dir, StandardOpenOption.READ);
         } catch (IOException e) {
-            // not every file system lets a directory be opened; the file's own content is durable already
+            return; // not every file system lets a directory be opened; the file's own content is durable already
+        }
+        try (directory) {
+            directory.force(true); // the rename itself survives a crash: a failure here is a failed write
         }
     }
 }

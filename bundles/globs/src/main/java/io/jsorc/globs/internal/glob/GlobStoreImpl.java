@@ -204,10 +204,15 @@ public final class GlobStoreImpl implements GlobStore {
         if (result instanceof Tiers.Written written) {
             return written.glob().revision();
         }
+        // a batch's failure is every writer's: each gets its own exception (its own stack, its own suppressed list)
+        if (result instanceof GlobException refused) {
+            throw new GlobException(refused.reason(), refused.getMessage(), refused);
+        }
         if (result instanceof Error error) {
             throw error;
         }
-        throw (RuntimeException) result;
+        RuntimeException failure = (RuntimeException) result;
+        throw new IllegalStateException("Writing glob " + name + " failed: " + failure.getMessage(), failure);
     }
 
     /** How many writes of {@code name} wait for the next group commit (for tests). */

@@ -62,12 +62,15 @@ final class GroupCommit<C> {
                 if (mine.done) {
                     return mine.result;
                 }
-                leading = true;
                 batch = new ArrayList<>(queue);
                 queue.clear();
+                leading = true;
             }
             List<Object> results = null;
             Throwable failed = null;
+            // the batch is everyone's: an interrupt of this caller must not fail the others' durable write
+            // (interruptible file channels would close on it); it is restored when the batch is done
+            interrupted |= Thread.interrupted();
             try {
                 List<C> changes = new ArrayList<>(batch.size());
                 batch.forEach(slot -> changes.add(slot.change));

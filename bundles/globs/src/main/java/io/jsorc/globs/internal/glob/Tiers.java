@@ -208,13 +208,26 @@ final class Tiers implements AutoCloseable {
                     throw GlobRules.stale(name, storedRev, -1);
                 }
             } catch (GlobException e) {
-                results.replaceAll(r -> r instanceof Written ? e : r);
+                // the first accepted change and every one after it were judged against revisions that now never
+                // existed: they all fail as the write did (the refusals before it were judged against the truth)
+                for (int i = firstAccepted(results); i < results.size(); i++) {
+                    results.set(i, e);
+                }
                 return results;
             }
             created(name);
             copyDown(truth, name, newest);
             return results;
         });
+    }
+
+    private static int firstAccepted(List<Object> results) {
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof Written) {
+                return i;
+            }
+        }
+        return results.size();
     }
 
     /** Whether this thread holds the lock of {@code name} (a write from inside a tier call must not queue). */

@@ -69,7 +69,9 @@ class GroupCommitTest {
     void aFailedBatchFailsItsCallersOnlyAndAnInterruptedWaiterStillLearnsItsOutcome() throws Exception {
         RuntimeException boom = new IllegalStateException("disk gone");
         AtomicInteger calls = new AtomicInteger();
+        List<Boolean> interruptedInCommit = new CopyOnWriteArrayList<>();
         GroupCommit<Integer> commit = new GroupCommit<>(batch -> {
+            interruptedInCommit.add(Thread.currentThread().isInterrupted());
             if (calls.incrementAndGet() == 1) {
                 throw boom;
             }
@@ -80,9 +82,41 @@ class GroupCommitTest {
         try {
             assertEquals(2, commit.submit(2), "the next batch commits");
             assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
+            assertEquals(List.of(false, false), interruptedInCommit,
+                    "the batch is written without the leader's interrupt (interruptible channels would close on it)");
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void aBatchIsJudgedAsIfItsWritesRanOneAfterTheOtherAndFailsFromItsFirstAcceptedWriteOn() {
+        FlakyTier truth = new FlakyTier(100);
+        Tiers tiers = new Tiers();
+        tiers.add(truth, change -> { });
+        // created, deleted: the next write continues from the deleted revision
+        assertTrue(tiers.writeAll("G", List.of(new Tiers.Change("1", 0L, ME))).get(0) instanceof Tiers.Written);
+        tiers.delete("G", 1L);
+        List<Object> batch = tiers.writeAll("G", List.of(new Tiers.Change("2", 0L, ME),
+                new Tiers.Change("3", 0L, ME), new Tiers.Change("4", 2L, ME), new Tiers.Change("5", 1L, ME)));
+        assertEquals(2L, ((Tiers.Written) batch.get(0)).glob().revision(), "after a delete at 1: revision 2");
+        assertEquals(0L, ((Tiers.Written) batch.get(0)).oldRevision());
+        assertTrue(batch.get(1) instanceof GlobException, "a second 'must be absent' in the batch is stale: " + batch);
+        assertEquals(3L, ((Tiers.Written) batch.get(2)).glob().revision(), "expected 2, which the first one made");
+        assertEquals(2L, ((Tiers.Written) batch.get(2)).oldRevision());
+        assertTrue(batch.get(3) instanceof GlobException);
+        assertEquals("4", truth.get("G").orElseThrow().json(), "only the newest was written durably");
+
+        truth.failWrites = true;
+        List<Object> failed = tiers.writeAll("G", List.of(new Tiers.Change("6", 1L, ME),
+                new Tiers.Change("7", null, ME), new Tiers.Change("8", 3L, ME)));
+        GlobException stale = (GlobException) failed.get(0);
+        assertEquals(GlobException.Reason.STALE_REVISION, stale.reason(), "judged against the truth: stale");
+        GlobException storage = (GlobException) failed.get(1);
+        assertEquals(GlobException.Reason.STORAGE, storage.reason());
+        assertSame(storage, failed.get(2), "judged against a revision that never existed: fails as the write did, "
+                + "not as stale");
+        assertEquals(3L, truth.get("G").orElseThrow().revision(), "nothing changed");
     }
 
     /** Writers of one glob while its durable tier is slow: one durable write per batch, every revision published. */
