@@ -337,6 +337,20 @@ public abstract class CommonService<A> {
         return lifecycle.settings().config();
     }
 
+    /**
+     * The config as built last, read through a typed view ({@link io.jsorc.api.config.TypedConfig}): typically the
+     * {@code @ObjectClassDefinition} that declares the glob's schema, e.g. {@code config(StripeConfig.class)
+     * .max__network__retries()} ({@code __} in a method name is {@code _}, a single {@code _} is {@code .}).
+     * {@code enabled} and {@code quiet} are not in it (use {@link #isEnabled()}, {@link #isQuiet()}).
+     *
+     * @param type an interface or annotation type
+     * @return a view over {@link #getConfig()}; a value that cannot be converted throws when its method is called
+     * @since 1.2
+     */
+    public final <T> T config(Class<T> type) {
+        return io.jsorc.api.config.TypedConfig.view(type, getConfig());
+    }
+
     /** The manifest without its reserved keys (read-only), or null. */
     public final Map<String, Object> getManifest() {
         return lifecycle.settings().manifest();

@@ -43,6 +43,15 @@ public final class ServiceProperties {
     /** The glob MetaService itself reads. */
     public static final String META_CONFIG = "META_CONFIG";
 
+    /**
+     * The configuration PID of a glob is this prefix and its name ({@code jsorc.glob.STRIPE_CONFIG}). A service
+     * declares the schema of its glob with an {@code @ObjectClassDefinition} whose id is that PID:
+     * {@code @ObjectClassDefinition(id = ServiceProperties.GLOB_PID_PREFIX + "STRIPE_CONFIG")}.
+     *
+     * @since 1.2
+     */
+    public static final String GLOB_PID_PREFIX = "jsorc.glob.";
+
     /** The reserved name of the MetaService row. */
     public static final String META = "meta";
 

@@ -4,7 +4,7 @@
  * {@link io.jsorc.api.MetaService} (the registry of services) and the service-property constants.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.jsorc.api;
 
 import org.osgi.annotation.bundle.Export;

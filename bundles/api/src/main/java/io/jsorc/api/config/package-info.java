@@ -5,7 +5,7 @@
  * 1.1: {@link io.jsorc.api.config.Secrets} (which values are secret, masking, secret references).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.jsorc.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,6 +13,14 @@ public final class Topics {
     public static final String GLOB_UPDATED = "jsorc/glob/UPDATED";
     public static final String GLOB_DELETED = "jsorc/glob/DELETED";
     public static final String GLOB_ALL = "jsorc/glob/*";
+    /**
+     * An edit made behind the store's back (Web Console form, {@code config:edit}, an {@code etc/} file) that was
+     * refused and undone: properties {@code name}, {@code message} (why, naming the field), {@code origin},
+     * {@code origin.actor}, {@code origin.source}, {@code origin.node} and {@code time} (epoch milliseconds).
+     *
+     * @since 1.1
+     */
+    public static final String EDIT_REFUSED = "jsorc/edit/REFUSED";
 
     private Topics() {
     }

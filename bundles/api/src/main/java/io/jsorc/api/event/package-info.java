@@ -3,7 +3,7 @@
  * order per name, and mirrored to EventAdmin under {@link io.jsorc.api.event.Topics}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.jsorc.api.event;
 
 import org.osgi.annotation.bundle.Export;

@@ -89,18 +89,18 @@ public class StripeService extends CommonService<StripeClient> {
     /** Builds the client from the config; fails with {@code key is required!} without a key. No network call. */
     @Override
     protected StripeClient run(Hook hook) {
-        Map<String, Object> config = getConfig();
-        Object key = config.get("key");
-        if (!(key instanceof String text) || text.isBlank()) {
+        StripeConfig config = config(StripeConfig.class); // typed: the schema declared in StripeConfig
+        String key = config.key();
+        if (key == null || key.isBlank()) {
             throw new IllegalStateException("key is required!");
         }
         StripeClient client = StripeClient.builder()
-                .setApiKey(text)
-                .setMaxNetworkRetries(intSetting(config, "max_network_retries"))
-                .setConnectTimeout(intSetting(config, "connect_timeout_ms"))
-                .setReadTimeout(intSetting(config, "read_timeout_ms"))
+                .setApiKey(key)
+                .setMaxNetworkRetries(config.max__network__retries())
+                .setConnectTimeout(config.connect__timeout__ms())
+                .setReadTimeout(config.read__timeout__ms())
                 .build();
-        LOG.info("Stripe client built ({} mode)", text.startsWith("sk_live_") ? "live" : "test");
+        LOG.info("Stripe client built ({} mode)", key.startsWith("sk_live_") ? "live" : "test");
         return client;
     }
 
@@ -170,13 +170,5 @@ public class StripeService extends CommonService<StripeClient> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static int intSetting(Map<String, Object> config, String name) {
-        Object value = config.get(name);
-        if (value instanceof Number number) {
-            return number.intValue();
-        }
-        throw new IllegalArgumentException(name + " must be a number, not " + value);
     }
 }

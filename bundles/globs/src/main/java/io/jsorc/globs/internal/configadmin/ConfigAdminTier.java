@@ -65,6 +65,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private final Map<String, Deletion> deleted = new ConcurrentHashMap<>();
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
     private final Watcher watcher = new Watcher(this);
+    private volatile org.osgi.service.event.EventAdmin eventAdmin;
 
     @Activate
     public ConfigAdminTier(@Reference ConfigurationAdmin admin) {
@@ -85,6 +86,20 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private static Path etcFromKaraf() {
         String dir = System.getProperty("karaf.etc");
         return dir == null || dir.isBlank() ? null : Paths.get(dir);
+    }
+
+    @org.osgi.service.component.annotations.Reference(
+            cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void setEventAdmin(org.osgi.service.event.EventAdmin admin) {
+        this.eventAdmin = admin;
+    }
+
+    void unsetEventAdmin(org.osgi.service.event.EventAdmin admin) {
+        if (this.eventAdmin == admin) {
+            this.eventAdmin = null;
+        }
     }
 
     @Deactivate
@@ -352,6 +367,22 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             StoredGlob now = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
             if (GlobConfig.sameRevision(before, now)) {
                 repairFile(before);
+                return null;
+            }
+            if (before != null && props.get().containsKey(GlobConfig.REVISION) && now.revision() < before.revision()
+                    && !FormFields.of(props.get()).isEmpty()) {
+                // a form (Web Console) or property edit made on an old read: refused, as optimistic concurrency
+                // should; the newer revision stays
+                String why = "it was made on revision " + now.revision() + ", but " + name + " is at revision "
+                        + before.revision() + " (changed meanwhile); reload and edit again";
+                LOG.warn("Refused the edit of glob {} made in {} by {}: {}. Revision {} stays", name, NAME,
+                        externalOrigin(props.get()), why, before.revision());
+                store(before);
+                org.osgi.service.event.EventAdmin events = eventAdmin;
+                if (events != null) {
+                    events.postEvent(io.jsorc.globs.internal.glob.Refusals.event(name, externalOrigin(props.get()),
+                            why + " (revision " + before.revision() + " stays)"));
+                }
                 return null;
             }
             if (before != null && props.get().containsKey(GlobConfig.REVISION) && now.revision() < before.revision()) {

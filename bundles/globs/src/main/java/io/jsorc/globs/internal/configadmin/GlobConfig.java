@@ -60,6 +60,10 @@ public final class GlobConfig {
      */
     public static StoredGlob fromProperties(String name, Map<String, ?> p, Origin fallback) {
         Object json = p.get(JSON);
+        Map<String, Object> fields = FormFields.of(p);
+        if (!fields.isEmpty()) {
+            json = FormFields.merge(name, json instanceof String s ? s : null, fields);
+        }
         long revision = Math.max(1, asLong(p.get(REVISION), 1));
         long time = asLong(p.get(TIME), System.currentTimeMillis());
         Origin origin = p.get(ACTOR) != null && p.get(SOURCE) != null && p.get(NODE) != null

@@ -31,14 +31,26 @@ final class ExternalChanges {
     private final Tiers tiers;
     private final Consumer<GlobEvent> publish;
     private final BiFunction<String, String, String> canonical;
+    private final BiFunction<String, String, String> checked;
+    private final Refused refused;
+
+    /** Told of every refused edit, after it was undone (or left alone). */
+    interface Refused {
+        void refused(String name, Origin origin, String message);
+    }
 
     /**
-     * @param canonical the store's validation: (name, json) → canonical text, or a {@link GlobException}
+     * @param canonical the store's rules for any stored value: (name, json) → canonical text, or a
+     *     {@link GlobException}
+     * @param checked the same for an edit: also against the glob's declared schema
      */
-    ExternalChanges(Tiers tiers, Consumer<GlobEvent> publish, BiFunction<String, String, String> canonical) {
+    ExternalChanges(Tiers tiers, Consumer<GlobEvent> publish, BiFunction<String, String, String> canonical,
+            BiFunction<String, String, String> checked, Refused refused) {
         this.tiers = tiers;
         this.publish = publish;
         this.canonical = canonical;
+        this.checked = checked;
+        this.refused = refused;
         tiers.adopter(this::adopt);
     }
 
@@ -106,7 +118,7 @@ final class ExternalChanges {
         }
         String text;
         try {
-            text = canonical.apply(name, edited.json());
+            text = checked.apply(name, edited.json());
         } catch (GlobException e) {
             refuse(tier, edited, previous, e.getMessage());
             return null;
@@ -131,14 +143,17 @@ final class ExternalChanges {
     private void refuse(GlobTier tier, StoredGlob edited, Optional<StoredGlob> previous, String why) {
         String name = edited.name();
         tiers.memory().evict(name);
+        // an operator's bad edit, not the platform's failure: WARN, and the JsOrc page shows it
         if (previous.isPresent()) {
-            LOG.error("Refused the edit of glob {} made in {} by {}: {}. Restoring revision {}", name, tier.name(),
+            LOG.warn("Refused the edit of glob {} made in {} by {}: {}. Restoring revision {}", name, tier.name(),
                     edited.origin(), why, previous.get().revision());
             restore(tier, edited, previous.get(), why);
+            refused.refused(name, edited.origin(), why + " (revision " + previous.get().revision() + " restored)");
         } else {
-            LOG.error("Refused the edit of glob {} made in {} by {}: {}. No earlier valid value is known, so it is "
+            LOG.warn("Refused the edit of glob {} made in {} by {}: {}. No earlier valid value is known, so it is "
                     + "left as it is; reads of {} fail until a valid value is written", name, tier.name(),
                     edited.origin(), why, name);
+            refused.refused(name, edited.origin(), why + " (left as it is: no earlier valid value is known)");
         }
     }
 

@@ -68,6 +68,18 @@ final class GlobEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Posts a refused outside edit ({@link Topics#EDIT_REFUSED}: {@code name}, {@code message}, the origin of the
+     * edit and {@code time}) after the events published before it; the JsOrc Web Console page shows them.
+     */
+    void refused(String name, io.jsorc.api.config.Origin origin, String message) {
+        try {
+            executor.execute(() -> post(Refusals.event(name, origin, message), name));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Refusal event for {} not posted: the store is stopping", name);
+        }
+    }
+
     private void post(Event event, String name) {
         EventAdmin admin = eventAdmin.get();
         if (admin != null) {

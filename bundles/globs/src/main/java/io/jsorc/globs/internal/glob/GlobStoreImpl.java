@@ -11,6 +11,8 @@ import io.jsorc.api.event.GlobEvent;
 import io.jsorc.api.event.GlobListener;
 import io.jsorc.api.spi.GlobTier;
 import io.jsorc.globs.internal.json.Json;
+import io.jsorc.globs.internal.schema.SchemaCheck;
+import io.jsorc.globs.internal.schema.Schemas;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,7 @@ public final class GlobStoreImpl implements GlobStore {
     }
 
     private volatile Limits limits;
+    private volatile Schemas schemas;
     private final Tiers tiers = new Tiers();
     private final List<GlobListener> listeners = new CopyOnWriteArrayList<>();
     private volatile EventAdmin eventAdmin;
@@ -80,7 +83,8 @@ public final class GlobStoreImpl implements GlobStore {
     /** A memory-only store with these limits. */
     public GlobStoreImpl(Limits limits) {
         this.limits = limits;
-        this.external = new ExternalChanges(tiers, this::publishExternal, this::canonical);
+        this.external = new ExternalChanges(tiers, this::publishExternal, this::canonical, this::checked,
+                events::refused);
         LOG.info("Glob store started (limits: {} bytes, manifests {} bytes)", limits.valueBytes(),
                 limits.manifestBytes());
     }
@@ -160,6 +164,19 @@ public final class GlobStoreImpl implements GlobStore {
         }
     }
 
+    /** The declared glob schemas (optional: without them nothing is checked beyond the glob rules). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setSchemas(Schemas schemas) {
+        this.schemas = schemas;
+    }
+
+    public void unsetSchemas(Schemas schemas) {
+        if (this.schemas == schemas) {
+            this.schemas = null;
+        }
+    }
+
     @Override
     public Optional<GlobValue> get(String name) {
         GlobRules.checkName(name);
@@ -169,7 +186,21 @@ public final class GlobStoreImpl implements GlobStore {
     @Override
     public long set(String name, String json, Long expectedRevision, Origin origin) {
         GlobRules.checkName(name);
-        return write(name, canonical(name, json), expectedRevision, origin);
+        return write(name, checked(name, json), expectedRevision, origin);
+    }
+
+    /**
+     * The canonical text of an edit of {@code name}: every rule of {@link #canonical}, and the glob's declared
+     * schema when it has one. Values the store only reads (and the defaults {@code serviceGlob} writes) are not
+     * held to a schema: a schema added to a service must not make its stored value unreadable.
+     */
+    String checked(String name, String json) {
+        String text = canonical(name, json);
+        Schemas now = schemas;
+        if (now != null) {
+            now.declared(name).ifPresent(schema -> SchemaCheck.check(schema, Json.parse(text)));
+        }
+        return text;
     }
 
     /** The canonical text of a value of {@code name}, after every rule (JSON, object where required, size). */
@@ -303,6 +334,10 @@ public final class GlobStoreImpl implements GlobStore {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> serviceGlobOnce(String name, Map<String, ?> defaults, Origin origin) {
+        Schemas known = schemas;
+        if (known != null) {
+            known.defaults(name, defaults);
+        }
         Optional<GlobValue> current = get(name);
         if (current.isEmpty()) {
             String json = canonical(name, Json.write(defaults));

@@ -19,6 +19,14 @@ public final class GlobStoreImplTestAccess {
         store.addListener(listener);
     }
 
+    public void schemas(io.jsorc.globs.internal.schema.Schemas schemas) {
+        store.setSchemas(schemas);
+    }
+
+    public void eventAdmin(org.osgi.service.event.EventAdmin admin) {
+        store.setEventAdmin(admin);
+    }
+
     public void stop() {
         store.close();
     }
