@@ -111,7 +111,7 @@ public class ${className} extends CommonService<ServerSocket> {
     @Override
     protected void postRun(Hook hook) {
         ServerSocket server = getApp();
-        String greeting = text(getConfig(), "greeting");
+        String greeting = config(${className}Config.class).greeting();   // typed: the schema in ${className}Config
         spawnDaemon(DAEMON, () -> serve(server, greeting), server);
     }
 

@@ -36,7 +36,7 @@
             init.headers['X-Requested-By'] = 'jsorc-webconsole';
             init.body = JSON.stringify(body);
         }
-        // an absolute URL without user-info: a page opened as http://user:pw@host/... cannot fetch relative URLs
+        // an absolute URL without user-info: a page opened with user:pw@ in its address cannot fetch relative URLs
         return fetch(window.location.origin + base + path, init).then(function (resp) {
             return resp.json().then(function (json) {
                 return {status: resp.status, body: json};

@@ -1,0 +1,233 @@
+package io.jsorc.webconsole.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jsorc.api.CommonService;
+import io.jsorc.api.Hook;
+import io.jsorc.api.event.Topics;
+import io.jsorc.testkit.TestKit;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+
+/**
+ * The JsOrc page's servlet served by a real Jetty over the test kit's MetaService and glob store, mounted as the Web
+ * Console mounts a plugin ({@code /system/console/jsorc/...}).
+ */
+class JsorcPluginTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static TestKit kit;
+    static Server server;
+    static String base;
+    static String host;
+    static final RefusedEdits REFUSED = new RefusedEdits();
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    /** Reads ECHO_CONFIG; its app is the configured word. */
+    static final class Echo extends CommonService<String> {
+        @Override
+        protected Map<String, Object> buildConfig(Hook hook) {
+            Map<String, Object> defaults = new LinkedHashMap<>();
+            defaults.put("enabled", true);
+            defaults.put("word", "hello");
+            defaults.put("api_key", "sk_live_secret");
+            return hook.serviceGlob("ECHO_CONFIG", defaults);
+        }
+
+        @Override
+        protected String run(Hook hook) {
+            if ("fail".equals(getConfig().get("word"))) {
+                throw new IllegalStateException("cannot reach redis://user:pw0rd@db:6379");
+            }
+            return (String) getConfig().get("word");
+        }
+    }
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    @BeforeAll
+    static void serve() throws Exception {
+        kit = TestKit.create();
+        kit.register("echo", Echo::new);
+        JsorcPlugin plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED);
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/system");
+        context.addServlet(new ServletHolder(plugin), "/console/*");
+        server.setHandler(context);
+        server.start();
+        host = "127.0.0.1:" + connector.getLocalPort();
+        base = "http://" + host + "/system/console/jsorc";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        kit.close();
+    }
+
+    @BeforeEach
+    void echoDefaults() {
+        kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"hello\",\"api_key\":\"sk_live_secret\"}", null,
+                TestKit.TEST);
+        kit.meta().refresh("echo");
+    }
+
+    static Answer get(String path) throws Exception {
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body().startsWith("{") ? JSON.readTree(r.body()) : null);
+    }
+
+    static Answer post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    static Answer postJson(String path, String body) throws Exception {
+        return post(path, body, "Content-Type", "application/json", "X-Requested-By", "test", "Origin",
+                "http://" + host);
+    }
+
+    long revision() {
+        return kit.globs().get("ECHO_CONFIG").orElseThrow().revision();
+    }
+
+    @Test
+    void thePageHasNoConsoleVariablesAndItsScriptAndStyleAreServed() throws Exception {
+        HttpResponse<String> page = CLIENT.send(HttpRequest.newBuilder(URI.create(base)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertFalse(page.body().contains("${"), "the console would substitute it");
+        assertTrue(page.body().contains("/system/console/jsorc/res/jsorc.js"));
+        HttpResponse<String> js = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/res/jsorc.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, js.statusCode());
+        assertTrue(js.body().contains("X-Requested-By"));
+        assertFalse(js.body().contains("http://") || js.body().contains("https://"), "no external asset");
+        assertEquals(404, get("/nothing").status());
+    }
+
+    @Test
+    void theStateListsServicesAndGlobsWithSecretsMasked() throws Exception {
+        kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"fail\",\"api_key\":\"sk_live_secret\"}", null,
+                TestKit.TEST);
+        kit.meta().refresh("echo");
+        JsonNode state = get("/state.json").body();
+        JsonNode echo = state.get("services").get(0);
+        assertEquals("echo", echo.get("name").asText());
+        assertEquals("FAILED", echo.get("state").asText());
+        assertEquals("ECHO_CONFIG", echo.get("config").asText());
+        assertTrue(echo.get("last_error").asText().contains("redis://********@db"), echo.toString());
+        assertFalse(state.toString().contains("pw0rd"));
+        assertTrue(state.get("automation").isNull());
+        assertEquals("ECHO_CONFIG", state.get("globs").get(0).get("name").asText());
+        JsonNode glob = get("/glob.json?name=ECHO_CONFIG").body();
+        assertEquals("********", glob.get("value").get("api_key").asText());
+        assertEquals(revision(), glob.get("revision").asLong());
+        assertEquals(400, get("/glob.json?name=bad-name").status());
+    }
+
+    @Test
+    void aSaveIsConfigSetWithTheLoadedRevisionThenARefreshKeepingMaskedSecrets() throws Exception {
+        long rev = revision();
+        int starts = kit.meta().info("echo").orElseThrow().startCount();
+        Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
+                + ",\"value\":{\"enabled\":true,\"word\":\"bonjour\",\"api_key\":\"********\"}}");
+        assertEquals(200, saved.status(), saved.body().toString());
+        assertEquals(rev + 1, saved.body().get("revision").asLong());
+        assertEquals("[\"echo\"]", saved.body().get("refreshed").toString());
+        assertEquals("{\"enabled\":true,\"word\":\"bonjour\",\"api_key\":\"sk_live_secret\"}",
+                kit.globs().get("ECHO_CONFIG").orElseThrow().json(), "the masked secret kept");
+        assertEquals(starts + 1, kit.meta().info("echo").orElseThrow().startCount(), "refreshed");
+        assertEquals("webconsole", kit.globs().get("ECHO_CONFIG").orElseThrow().stored().origin().source());
+    }
+
+    @Test
+    void aStaleSaveIsA409AndChangesNothing() throws Exception {
+        long rev = revision();
+        kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"newer\",\"api_key\":\"k\"}", null, TestKit.TEST);
+        Answer stale = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
+                + ",\"value\":{\"word\":\"older\"}}");
+        assertEquals(409, stale.status());
+        assertTrue(stale.body().get("message").asText().contains("Stale write of ECHO_CONFIG"));
+        assertTrue(kit.globs().get("ECHO_CONFIG").orElseThrow().json().contains("newer"));
+    }
+
+    @Test
+    void badBodiesAreOneClearErrorAndChangeNothing() throws Exception {
+        long rev = revision();
+        assertEquals(400, postJson("/save.json", "{not json").status());
+        assertEquals("rev", postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"value\":{}}").body()
+                .get("field").asText());
+        assertEquals(400, postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev + "}").status());
+        assertEquals(400, postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
+                + ",\"value\":[1]}").status(), "a *_CONFIG must be an object");
+        assertEquals(404, postJson("/refresh.json", "{\"name\":\"nope\"}").status());
+        assertEquals(404, postJson("/other.json", "{\"name\":\"echo\"}").status());
+        assertEquals(rev, revision());
+    }
+
+    @Test
+    void crossSitePostsAreRefusedAndChangeNothing() throws Exception {
+        long rev = revision();
+        int starts = kit.meta().info("echo").orElseThrow().startCount();
+        String body = "{\"name\":\"echo\"}";
+        assertEquals(403, post("/refresh.json", body, "Content-Type", "application/json").status(),
+                "no X-Requested-By");
+        assertEquals(403, post("/refresh.json", body, "Content-Type", "text/plain", "X-Requested-By", "x").status(),
+                "a simple (form) content type");
+        assertEquals(403, post("/refresh.json", body, "Content-Type", "application/json", "X-Requested-By", "x",
+                "Origin", "https://evil.example").status());
+        assertEquals(403, post("/refresh.json", body, "Content-Type", "application/json", "X-Requested-By", "x",
+                "Sec-Fetch-Site", "cross-site").status());
+        assertEquals(403, post("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev + ",\"value\":{}}",
+                "Content-Type", "application/json").status());
+        assertEquals(rev, revision());
+        assertEquals(starts, kit.meta().info("echo").orElseThrow().startCount());
+        Answer ok = postJson("/refresh.json", body);
+        assertEquals(200, ok.status());
+        assertEquals("RUNNING", ok.body().get("state").asText());
+        assertEquals(starts + 1, kit.meta().info("echo").orElseThrow().startCount());
+    }
+
+    @Test
+    void refusedOutsideEditsAreListedNewestFirstAndBounded() throws Exception {
+        for (int i = 0; i < RefusedEdits.KEEP + 5; i++) {
+            REFUSED.handleEvent(new Event(Topics.EDIT_REFUSED, Map.of("name", "G" + i, "message", "bad " + i,
+                    "origin", "operator@configadmin/n", "time", 1000L + i)));
+        }
+        JsonNode refused = get("/state.json").body().get("refused");
+        assertEquals(RefusedEdits.KEEP, refused.size());
+        assertEquals("G" + (RefusedEdits.KEEP + 4), refused.get(0).get("name").asText());
+        assertNull(get("/glob.json?name=ECHO_CONFIG").body().get("form").textValue(), "no MetaType: no form");
+    }
+}
