@@ -158,6 +158,8 @@ public class WebConsoleIT {
         browser.findElement(By.id("jsorc-save")).click();
         WebElement saved = waitFor(By.cssSelector(".jsorc-saved"));
         assertTrue(saved.getText(), saved.getText().contains("refreshed: stripe"));
+        assertTrue("the save is in the glob's recent changes", browser.findElement(By.id("jsorc-history-table"))
+                .getText().contains("@webconsole"));
         String stored = client("jsorc:config-get STRIPE_CONFIG");
         assertTrue(stored, stored.contains("\"max_network_retries\":3") && stored.contains("\"enabled\":true"));
         assertTrue("the key is stored, shown masked: " + stored, stored.contains("\"key\":\"********\""));

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code GET jsorc/state.json}: services, automation, globs, refused outside edits;</li>
  * <li>{@code GET jsorc/glob.json?name=X}: a glob's masked value, revision and form (the fields of the MetaType the
- * glob store publishes for {@code jsorc.glob.X}: declared by the service, else inferred);</li>
+ * glob store publishes for {@code jsorc.glob.X}: declared by the service, else inferred), and its recent changes
+ * ({@link RecentChanges});</li>
  * <li>{@code POST jsorc/save.json} {@code {"name","rev","value"}}: exactly {@code config_set} with that revision (a
  * {@code ********} left as loaded keeps the secret), then {@code service_refresh} of every service reading the
  * glob; 400 naming the field, 409 on a stale revision;</li>
@@ -78,16 +79,18 @@ public final class JsorcPlugin extends HttpServlet {
     private final transient ConfigApi config;
     private final transient GlobStore globs;
     private final transient RefusedEdits refused;
+    private final transient RecentChanges changes;
     private transient volatile AutomationProvider automation;
     private transient volatile MetaTypeProvider metatypes;
 
     @Activate
     public JsorcPlugin(@Reference MetaService meta, @Reference ConfigApi config, @Reference GlobStore globs,
-            @Reference RefusedEdits refused) {
+            @Reference RefusedEdits refused, @Reference RecentChanges changes) {
         this.meta = meta;
         this.config = config;
         this.globs = globs;
         this.refused = refused;
+        this.changes = changes;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -252,6 +255,7 @@ public final class JsorcPlugin extends HttpServlet {
         out.put("revision", value.map(GlobValue::revision).orElse(0L));
         out.put("value", value.map(v -> Secrets.mask(v.value())).orElse(null));
         out.put("form", form(name));
+        out.put("history", changes.of(name));
         json(resp, 200, out);
     }
 

@@ -39,6 +39,7 @@ class JsorcPluginTest {
     static String base;
     static String host;
     static final RefusedEdits REFUSED = new RefusedEdits();
+    static final RecentChanges CHANGES = new RecentChanges();
     static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     /** Reads ECHO_CONFIG; its app is the configured word. */
@@ -68,7 +69,7 @@ class JsorcPluginTest {
     static void serve() throws Exception {
         kit = TestKit.create();
         kit.register("echo", Echo::new);
-        JsorcPlugin plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED);
+        JsorcPlugin plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED, CHANGES);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -217,6 +218,20 @@ class JsorcPluginTest {
         assertEquals(200, ok.status());
         assertEquals("RUNNING", ok.body().get("state").asText());
         assertEquals(starts + 1, kit.meta().info("echo").orElseThrow().startCount());
+    }
+
+    @Test
+    void aGlobShowsItsRecentChangesFromTheAuditTrailNewestFirstAndBounded() throws Exception {
+        for (int i = 1; i <= RecentChanges.KEEP + 3; i++) {
+            CHANGES.handleEvent(new Event("jsorc/audit/CONFIG_SET", Map.of("action", "config_set", "target",
+                    "ECHO_CONFIG", "revision", (long) i, "origin", "admin@webconsole/n", "time", 1000L + i,
+                    "value", "{\"api_key\":\"********\",\"n\":" + i + "}")));
+        }
+        JsonNode history = get("/glob.json?name=ECHO_CONFIG").body().get("history");
+        assertEquals(RecentChanges.KEEP, history.size());
+        assertEquals(RecentChanges.KEEP + 3, history.get(0).get("revision").asLong());
+        assertEquals("admin@webconsole/n", history.get(0).get("origin").asText());
+        assertEquals(0, get("/glob.json?name=OTHER_CONFIG").body().get("history").size());
     }
 
     @Test
