@@ -125,6 +125,12 @@ public final class TypedConfig {
             try {
                 return convert(value, method.getReturnType(), method.getGenericReturnType());
             } catch (IllegalArgumentException | ArithmeticException e) {
+                String leaf = key.substring(key.lastIndexOf('.') + 1);
+                if (Secrets.isSecretKey(leaf) || Secrets.isSecretKey(key)) {
+                    // the message would quote the value: a secret's never goes into an exception
+                    throw new IllegalArgumentException(key + ": its value (" + Secrets.MASK + ") cannot be read as "
+                            + method.getReturnType().getSimpleName());
+                }
                 throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }
         }

@@ -126,5 +126,12 @@ class TypedConfigTest {
         S s = TypedConfig.view(S.class, Map.of("password", "hunter2"));
         assertEquals("hunter2", s.password());
         assertFalse(s.toString().contains("hunter2"), s.toString());
+        interface P {
+            int api__token();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TypedConfig.view(P.class, Map.of("api_token", "tok-123")).api__token());
+        assertEquals("api_token: its value (********) cannot be read as int", e.getMessage());
+        assertNull(e.getCause(), "the cause's message would quote it");
     }
 }

@@ -2,6 +2,7 @@ package io.jsorc.meta.internal;
 
 import io.jsorc.api.ServiceProperties;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
@@ -32,8 +33,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Use the pod's service account (true) or the kubeconfig below (false).")
     boolean kubernetes_in__cluster() default true;
 
-    @AttributeDefinition(name = "Kubernetes: kubeconfig", required = false,
-            description = "A kubeconfig file path, or the kubeconfig text itself.")
+    @AttributeDefinition(name = "Kubernetes: kubeconfig", required = false, type = AttributeType.PASSWORD,
+            description = "A kubeconfig file path, or the kubeconfig text itself (a secret: shown masked; set it with "
+                    + "jsorc:config-update or as a $[file:...] reference).")
     String kubernetes_config();
 
     @AttributeDefinition(name = "Largest backoff (s)", min = "1",

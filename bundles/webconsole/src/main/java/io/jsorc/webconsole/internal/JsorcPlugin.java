@@ -250,11 +250,18 @@ public final class JsorcPlugin extends HttpServlet {
             json(resp, 409, error(unreadable.getMessage(), null));
             return;
         }
+        Map<String, Object> form = form(name);
+        Object shown = value.map(v -> Secrets.mask(v.value())).orElse(null);
+        for (String id : passwordFields(form)) {
+            if (shown instanceof Map<?, ?> map && Paths.value(Paths.get(map, id)) != null) {
+                Paths.put(map, id, Secrets.MASK); // declared secret under a name our masking does not know
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
         out.put("revision", value.map(GlobValue::revision).orElse(0L));
-        out.put("value", value.map(v -> Secrets.mask(v.value())).orElse(null));
-        out.put("form", form(name));
+        out.put("value", shown);
+        out.put("form", form);
         out.put("history", changes.of(name));
         json(resp, 200, out);
     }
@@ -298,6 +305,21 @@ public final class JsorcPlugin extends HttpServlet {
         }
         form.put("fields", fields);
         return form;
+    }
+
+    /** The ids of the form's password fields. */
+    @SuppressWarnings("unchecked")
+    static List<String> passwordFields(Map<String, Object> form) {
+        if (form == null) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        for (Map<String, Object> f : (List<Map<String, Object>>) form.get("fields")) {
+            if ("password".equals(f.get("type"))) {
+                ids.add((String) f.get("id"));
+            }
+        }
+        return ids;
     }
 
     private static String type(int metatype) {
@@ -360,10 +382,12 @@ public final class JsorcPlugin extends HttpServlet {
         String origin = req.getHeader("Origin");
         if (origin != null && !origin.equals("null")) {
             String host = req.getHeader("Host");
+            String forwarded = req.getHeader("X-Forwarded-Host"); // behind a reverse proxy that rewrites Host
             try {
                 URI uri = URI.create(origin);
                 String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-                if (host == null || !host.equalsIgnoreCase(authority)) {
+                if (!authority.equalsIgnoreCase(host) && (forwarded == null
+                        || !authority.equalsIgnoreCase(forwarded.split(",")[0].trim()))) {
                     return "Origin " + origin + " is not this console";
                 }
             } catch (IllegalArgumentException e) {
@@ -394,8 +418,9 @@ public final class JsorcPlugin extends HttpServlet {
         Origin origin = Origin.local(user, "webconsole");
         ConfigResult result;
         try {
-            result = config.configSet(name, mapper.writeValueAsString(body.get("value")), false, rev.asLong(),
-                    origin);
+            Object value = mapper.treeToValue(body.get("value"), Object.class);
+            result = config.configSet(name, mapper.writeValueAsString(keepDeclaredSecrets(name, value, rev.asLong())),
+                    false, rev.asLong(), origin);
         } catch (GlobException e) {
             int status = switch (e.reason()) {
                 case STALE_REVISION -> 409;
@@ -405,11 +430,21 @@ public final class JsorcPlugin extends HttpServlet {
             };
             json(resp, status, error(e.getMessage(), "value"));
             return;
+        } catch (RuntimeException e) {
+            // the store could not write (its tier failed): nothing was stored
+            LOG.warn("Saving {} from the Web Console failed: {}", name, e.getMessage());
+            json(resp, 503, error("Not saved: " + Secrets.mask(String.valueOf(e.getMessage())), null));
+            return;
         }
         List<String> refreshed = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (String service : readers(name)) {
-            if (meta.refresh(service, origin)) {
-                refreshed.add(service);
+            try {
+                if (meta.refresh(service, origin)) {
+                    refreshed.add(service);
+                }
+            } catch (RuntimeException e) {
+                failed.add(service + ": " + Secrets.mask(String.valueOf(e.getMessage())));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -417,7 +452,36 @@ public final class JsorcPlugin extends HttpServlet {
         out.put("message", result.message());
         out.put("revision", result.revision());
         out.put("refreshed", refreshed);
+        out.put("refresh_failed", failed);
         json(resp, 200, out);
+    }
+
+    /**
+     * A form sends {@code ********} back for a password field it did not change. Fields whose names our masking
+     * knows are kept by {@code configSet} itself; a declared password field under another name is kept here, from
+     * the revision the form was loaded at (a newer one fails the save as stale anyway).
+     */
+    @SuppressWarnings("unchecked")
+    private Object keepDeclaredSecrets(String name, Object value, long rev) {
+        List<String> ids = passwordFields(form(name));
+        if (ids.isEmpty() || !(value instanceof Map<?, ?>)) {
+            return value;
+        }
+        Optional<GlobValue> stored = globs.get(name);
+        if (stored.isEmpty() || stored.get().revision() != rev || !(stored.get().value() instanceof Map<?, ?> old)) {
+            return value;
+        }
+        Map<String, Object> map = (Map<String, Object>) value;
+        for (String id : ids) {
+            Object sent = Paths.get(map, id);
+            if (sent != null && Secrets.MASK.equals(Paths.value(sent))) {
+                Object kept = Paths.get(old, id);
+                if (kept != null) {
+                    Paths.put(map, id, Paths.value(kept));
+                }
+            }
+        }
+        return map;
     }
 
     /** The services reading glob {@code name}: {@code meta} for META_CONFIG, else those that declare it. */
@@ -435,7 +499,16 @@ public final class JsorcPlugin extends HttpServlet {
     }
 
     private void refresh(HttpServletResponse resp, String name, String user) throws IOException {
-        if (!meta.refresh(name, Origin.local(user, "webconsole"))) {
+        boolean found;
+        try {
+            found = meta.refresh(name, Origin.local(user, "webconsole"));
+        } catch (RuntimeException e) {
+            // e.g. the service's code hung past its bound: the refresh was given up, the service FAILED
+            json(resp, 503, error("Refresh of " + name + " did not finish: "
+                    + Secrets.mask(String.valueOf(e.getMessage())), null));
+            return;
+        }
+        if (!found) {
             json(resp, 404, error("Service " + name + " not found", "name"));
             return;
         }

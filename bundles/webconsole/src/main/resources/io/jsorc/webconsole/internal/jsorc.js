@@ -40,6 +40,8 @@
         return fetch(window.location.origin + base + path, init).then(function (resp) {
             return resp.json().then(function (json) {
                 return {status: resp.status, body: json};
+            }, function () {
+                return {status: resp.status, body: {message: 'HTTP ' + resp.status + ' ' + resp.statusText}};
             });
         });
     }
@@ -153,7 +155,7 @@
                 return;
             }
             load().then(function () { status('Refreshed ' + name + ': ' + r.body.state); });
-        });
+        }).catch(function (e) { status('Refresh of ' + name + ' failed: ' + e, true); });
     }
 
     // ------------------------------------------------------------------------------------------ the form
@@ -282,6 +284,11 @@
             box.checked = value === true;
             return box;
         }
+        if (field.type !== 'password' && typeof value === 'string' && value.indexOf('\n') >= 0) {
+            // a single-line input would drop the line breaks of a multi-line text
+            return el('textarea', Object.assign(attrs, {rows: Math.min(20, value.split('\n').length + 1), cols: 60}),
+                [value]);
+        }
         var i = el('input', Object.assign(attrs, {type: field.type === 'password' ? 'password' : 'text', size: 40}));
         i.value = text(value);
         return i;
@@ -302,6 +309,11 @@
             return t === 'true';
         }
         return raw; // a text: the store refuses it where the field is not one, naming the field
+    }
+
+    /** What an input shows, to tell whether the user changed it. */
+    function state(node) {
+        return node.type === 'checkbox' ? String(node.checked) : node.value;
     }
 
     function fieldValue(field, node) {
@@ -349,6 +361,7 @@
             var current = lookup(value, f.id);
             var node = input(f, current.found ? current.value : null, index);
             f.node = node;
+            f.initial = state(node);
             return el('tr', {'class': 'jsorc-field'}, [
                 el('td', {}, [el('label', {'for': node.id, text: f.title}), el('div', {'class': 'jsorc-id', text: f.id})]),
                 el('td', {}, [node, el('div', {'class': 'jsorc-hint', text: f.description || ''}),
@@ -413,7 +426,12 @@
         var value = isObject(glob.value) ? copy(glob.value) : {};
         removeMissing(value, before, after);
         merge(value, after);
-        fields.forEach(function (f) { put(value, f.id, fieldValue(f, f.node)); });
+        // only the fields the user changed: an untouched one keeps its loaded value exactly (1.0 stays 1.0)
+        fields.forEach(function (f) {
+            if (state(f.node) !== f.initial) {
+                put(value, f.id, fieldValue(f, f.node));
+            }
+        });
         message.textContent = 'Saving…';
         message.className = 'jsorc-message';
         request('POST', '/save.json', {name: glob.name, rev: glob.revision, value: value}).then(function (r) {
@@ -427,10 +445,12 @@
             }
             message.className = 'jsorc-message ui-state-highlight';
             message.textContent = 'Saved revision ' + r.body.revision + '; refreshed: '
-                + (r.body.refreshed.length ? r.body.refreshed.join(', ') : 'no service reads it');
+                + (r.body.refreshed.length ? r.body.refreshed.join(', ') : 'no service reads it')
+                + (r.body.refresh_failed && r.body.refresh_failed.length
+                    ? '; refresh failed: ' + r.body.refresh_failed.join('; ') : '');
             message.id = 'jsorc-form-saved';
             load().then(function () { openFormKeepingMessage(glob.name, message.textContent); });
-        });
+        }).catch(function (e) { showErrors('Not saved: ' + e, message); });
     }
 
     function openFormKeepingMessage(name, text) {

@@ -38,6 +38,7 @@ class JsorcPluginTest {
     static Server server;
     static String base;
     static String host;
+    static JsorcPlugin plugin;
     static final RefusedEdits REFUSED = new RefusedEdits();
     static final RecentChanges CHANGES = new RecentChanges();
     static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -69,7 +70,7 @@ class JsorcPluginTest {
     static void serve() throws Exception {
         kit = TestKit.create();
         kit.register("echo", Echo::new);
-        JsorcPlugin plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED, CHANGES);
+        plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED, CHANGES);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -170,6 +171,66 @@ class JsorcPluginTest {
                 kit.globs().get("ECHO_CONFIG").orElseThrow().json(), "the masked secret kept");
         assertEquals(starts + 1, kit.meta().info("echo").orElseThrow().startCount(), "refreshed");
         assertEquals("webconsole", kit.globs().get("ECHO_CONFIG").orElseThrow().stored().origin().source());
+    }
+
+    /** A MetaType as the glob store publishes it: ECHO_CONFIG with a password field under a name masking does not know. */
+    static org.osgi.service.metatype.MetaTypeProvider echoMetaType() {
+        org.osgi.service.metatype.AttributeDefinition dsn = ad("dsn", org.osgi.service.metatype.AttributeDefinition.PASSWORD);
+        org.osgi.service.metatype.AttributeDefinition word = ad("word", org.osgi.service.metatype.AttributeDefinition.STRING);
+        org.osgi.service.metatype.ObjectClassDefinition ocd = (org.osgi.service.metatype.ObjectClassDefinition)
+                java.lang.reflect.Proxy.newProxyInstance(JsorcPluginTest.class.getClassLoader(),
+                        new Class<?>[] {org.osgi.service.metatype.ObjectClassDefinition.class}, (p, m, a) -> switch (m.getName()) {
+                            case "getName" -> "Echo";
+                            case "getID" -> "jsorc.glob.ECHO_CONFIG";
+                            case "getDescription" -> "Echo. A save is validated like jsorc:config-set.";
+                            case "getAttributeDefinitions" -> new org.osgi.service.metatype.AttributeDefinition[] {dsn, word};
+                            default -> null;
+                        });
+        return new org.osgi.service.metatype.MetaTypeProvider() {
+            @Override
+            public org.osgi.service.metatype.ObjectClassDefinition getObjectClassDefinition(String id, String locale) {
+                return "jsorc.glob.ECHO_CONFIG".equals(id) ? ocd : null;
+            }
+
+            @Override
+            public String[] getLocales() {
+                return null;
+            }
+        };
+    }
+
+    static org.osgi.service.metatype.AttributeDefinition ad(String id, int type) {
+        return (org.osgi.service.metatype.AttributeDefinition) java.lang.reflect.Proxy.newProxyInstance(
+                JsorcPluginTest.class.getClassLoader(), new Class<?>[] {org.osgi.service.metatype.AttributeDefinition.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "getID", "getName" -> id;
+                    case "getDescription" -> "";
+                    case "getType" -> type;
+                    case "getCardinality" -> 0;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void aDeclaredPasswordFieldIsMaskedOnThePageAndKeptWhenSentBackMasked() throws Exception {
+        org.osgi.service.metatype.MetaTypeProvider provider = echoMetaType();
+        plugin.setMetaTypes(provider);
+        try {
+            kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"hi\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\"}",
+                    null, TestKit.TEST);
+            JsonNode glob = get("/glob.json?name=ECHO_CONFIG").body();
+            assertEquals("********", glob.get("value").get("dsn").asText());
+            assertFalse(glob.toString().contains("db-pass-1"));
+            assertEquals("Echo.", glob.get("form").get("description").asText(), "the Configuration Manager's note cut");
+            assertEquals("password", glob.get("form").get("fields").get(0).get("type").asText());
+            Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
+                    + ",\"value\":{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"********\",\"dsn\":\"********\"}}");
+            assertEquals(200, saved.status(), saved.body().toString());
+            assertEquals("{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\"}",
+                    kit.globs().get("ECHO_CONFIG").orElseThrow().json());
+        } finally {
+            plugin.unsetMetaTypes(provider);
+        }
     }
 
     @Test

@@ -366,6 +366,12 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
             }
             StoredGlob now = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
             if (GlobConfig.sameRevision(before, now)) {
+                if (!FormFields.of(props.get()).isEmpty()) {
+                    // a form saved without a change: write json alone, so no field outlives the edit (a stale field
+                    // would later be merged over an edit of json)
+                    store(before);
+                    return null;
+                }
                 repairFile(before);
                 return null;
             }

@@ -33,6 +33,12 @@ final class ExternalChanges {
     private final BiFunction<String, String, String> canonical;
     private final BiFunction<String, String, String> checked;
     private final Refused refused;
+    /**
+     * Per name, the text of the last edit refused when no good copy was known (it stays in the tier, never deleted):
+     * a read finding that very text fails as invalid instead of adopting it. Checked against the schema only here,
+     * because values merely read are not held to a schema (a schema added later must not make them unreadable).
+     */
+    private final java.util.Map<String, String> refusedInPlace = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Told of every refused edit, after it was undone (or left alone). */
     interface Refused {
@@ -63,6 +69,9 @@ final class ExternalChanges {
     StoredGlob adopt(GlobTier truth, StoredGlob found) {
         try {
             canonical.apply(found.name(), found.json());
+            if (found.json().equals(refusedInPlace.get(found.name()))) {
+                checked.apply(found.name(), found.json()); // refused when it arrived: still refused
+            }
             return found;
         } catch (GlobException e) {
             Optional<StoredGlob> good = tiers.lastGood(found.name());
@@ -153,6 +162,7 @@ final class ExternalChanges {
             LOG.warn("Refused the edit of glob {} made in {} by {}: {}. No earlier valid value is known, so it is "
                     + "left as it is; reads of {} fail until a valid value is written", name, tier.name(),
                     edited.origin(), why, name);
+            refusedInPlace.put(name, edited.json());
             refused.refused(name, edited.origin(), why + " (left as it is: no earlier valid value is known)");
         }
     }

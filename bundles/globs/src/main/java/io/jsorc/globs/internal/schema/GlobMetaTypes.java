@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the schema of every glob as MetaType for its configuration PID {@code jsorc.glob.<NAME>}: a
- * {@link MetaTypeProvider} service whose {@code metatype.pid} lists every stored glob and every declared one, so
+ * {@link MetaTypeProvider} service whose {@code metatype.pid} lists every stored {@code *_CONFIG} and every declared
+ * glob, so
  * the Web Console's Configuration Manager shows a typed form instead of one {@code json} property. The object class
  * definition is built on every request (Felix MetaType asks the provider each time): its fields are the declared
  * schema (else the inferred one), and their defaults are the glob's <em>current</em> values — the configuration
@@ -79,10 +80,14 @@ public final class GlobMetaTypes implements MetaTypeProvider {
         }
     }
 
+    /**
+     * Declared globs, and every stored {@code *_CONFIG}: a form needs an object. Other globs (any JSON, manifests)
+     * keep Config Admin's own view of them, the {@code json} property, editable as text.
+     */
     private List<String> pids() {
         TreeSet<String> names = new TreeSet<>(schemas.declaredNames());
         try {
-            names.addAll(store.list());
+            store.list().stream().filter(n -> n.endsWith("_CONFIG")).forEach(names::add);
         } catch (RuntimeException e) {
             LOG.debug("Listing globs for MetaType failed: {}", e.getMessage());
         }
@@ -130,7 +135,7 @@ public final class GlobMetaTypes implements MetaTypeProvider {
         long revision = current.map(GlobValue::revision).orElse(0L);
         ads.add(new Ad(new Field("jsorc.revision", "Revision (loaded)", "The revision this form shows. Leave it as "
                 + "it is: a save made on an older revision is refused, so nobody's newer edit is overwritten.",
-                Type.LONG, 0, List.of(), List.of(), null, null), new String[] {Long.toString(revision)}));
+                Type.LONG, 0, List.of(), List.of(), null, null, false), new String[] {Long.toString(revision)}));
         String description = (schema.description().isEmpty() ? "" : schema.description() + " ")
                 + "Config glob " + name + (schema.declared() ? " (declared by " + schema.source() + ")" : "")
                 + ". A save is validated like jsorc:config-set; it does not refresh the service "

@@ -104,9 +104,11 @@ public record GlobSchema(String name, String title, String description, List<Fie
      * @param defaults the default value(s) as MetaType texts (empty: none)
      * @param min may be null; for numbers the smallest value, for strings the shortest length
      * @param max may be null
+     * @param required whether an explicit null is refused (MetaType's {@code required}, true unless declared false);
+     *     an absent key is always accepted (the service's defaults fill it)
      */
     public record Field(String id, String title, String description, Type type, int cardinality,
-            List<String> defaults, List<Option> options, String min, String max) {
+            List<String> defaults, List<Option> options, String min, String max, boolean required) {
 
         public Field {
             defaults = List.copyOf(defaults);

@@ -48,7 +48,7 @@ public final class Inferred {
     }
 
     private static Field field(String id, Type type, int cardinality) {
-        return new Field(id, id, "", type, cardinality, List.of(), List.of(), null, null);
+        return new Field(id, id, "", type, cardinality, List.of(), List.of(), null, null, false);
     }
 
     private static Type type(Object value) {

@@ -86,7 +86,7 @@ public final class MetatypeXml {
                 : List.of();
         return new Field(id, text(ad.getAttribute("name"), id), text(ad.getAttribute("description"), ""), type,
                 cardinality, defaults, options, blankToNull(ad.getAttribute("min")),
-                blankToNull(ad.getAttribute("max")));
+                blankToNull(ad.getAttribute("max")), !"false".equals(ad.getAttribute("required").trim()));
     }
 
     /**

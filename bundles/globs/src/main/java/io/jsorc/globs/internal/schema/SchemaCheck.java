@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * Checks a glob value against its declared schema. Every field present is checked: its JSON type (an integer
  * where the field is one, within the range of its type; a list of them where the field is multi-valued, at most
- * the cardinality long), its options and its min/max. Absent fields and nulls are accepted (a MetaType attribute
- * has no null: null is "empty"; defaults fill absent keys), as is a string that is exactly one reference
+ * the cardinality long), its options and its min/max. Absent fields are accepted (the service's defaults fill
+ * them); a null only where the field is not required (MetaType has no null: null is "empty"), as is a string that is
+ * exactly one reference
  * ({@code $[env:NAME]}, {@code $[file:/path]}: resolved, never stored). Keys the schema does not name are
  * accepted: a service may read more than it declares.
  *
@@ -53,7 +54,10 @@ public final class SchemaCheck {
 
     /** What is wrong with {@code value} as the value of {@code field}, or null. */
     static String problem(Field field, Object value) {
-        if (value == null || Secrets.isReference(value)) {
+        if (value == null) {
+            return field.required() ? field.id() + " must not be empty (null): it is required" : null;
+        }
+        if (Secrets.isReference(value)) {
             return null;
         }
         if (!field.multiple()) {

@@ -37,7 +37,7 @@ class FormEditTest {
     static final String XML = """
             <MetaData><OCD id="jsorc.glob.R_CONFIG" name="R">
               <AD id="enabled" type="Boolean"/><AD id="port" type="Integer" min="1"/>
-              <AD id="password" type="Password"/><AD id="pool.size" type="Integer"/>
+              <AD id="password" type="Password" required="false"/><AD id="pool.size" type="Integer"/>
               <AD id="hosts" type="String" cardinality="5"/>
             </OCD></MetaData>""";
     static final String VALUE = "{\"enabled\":true,\"port\":6379,\"password\":\"s3cret\",\"pool\":{\"size\":2},"
@@ -163,6 +163,42 @@ class FormEditTest {
         assertEquals(2, access.store().get("R_CONFIG").orElseThrow().revision());
         assertTrue(access.store().get("R_CONFIG").orElseThrow().json().contains("7000"));
         await().untilAsserted(() -> assertFalse(config().containsKey("port")));
+    }
+
+    @Test
+    void aFormSavedWithoutAChangeLeavesNoFieldBehind() {
+        access.store().set("R_CONFIG", VALUE, null, ME);
+        Map<String, Object> form = config();
+        form.put("port", 6379);
+        form.put("password", "unmodified");
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), form);
+        await().untilAsserted(() -> assertFalse(config().containsKey("port"), "json alone again"));
+        assertEquals(1, access.store().get("R_CONFIG").orElseThrow().revision());
+        // a later edit of json is not overwritten by a stale field
+        Map<String, Object> edited = config();
+        edited.put("json", VALUE.replace("6379", "6390"));
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), edited);
+        await().untilAsserted(() -> assertEquals(2, access.store().get("R_CONFIG").orElseThrow().revision()));
+        assertTrue(access.store().get("R_CONFIG").orElseThrow().json().contains("6390"));
+    }
+
+    @Test
+    void aRequiredFieldSetToNullIsRefused() {
+        access.store().set("R_CONFIG", VALUE, null, ME);
+        GlobException e = assertThrows(GlobException.class,
+                () -> access.store().set("R_CONFIG", "{\"port\":null}", null, ME));
+        assertTrue(e.getMessage().endsWith("port must not be empty (null): it is required"), e.getMessage());
+    }
+
+    @Test
+    void aBadFormCreatingADeclaredGlobIsRefusedAndReadsOfItFail() {
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", "many"));
+        await().untilAsserted(() -> assertEquals(1, refusals().size()));
+        assertTrue(refusals().get(0).getProperty("message").toString().contains("left as it is"));
+        GlobException e = assertThrows(GlobException.class, () -> access.store().get("R_CONFIG"));
+        assertTrue(e.getMessage().contains("port must be an integer, not a string"), e.getMessage());
+        access.store().set("R_CONFIG", "{\"port\":1}", null, ME); // a valid write replaces it
+        assertEquals("{\"port\":1}", access.store().get("R_CONFIG").orElseThrow().json());
     }
 
     @Test

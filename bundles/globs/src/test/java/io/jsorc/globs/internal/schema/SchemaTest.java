@@ -123,6 +123,7 @@ class SchemaTest {
         assertEquals("hosts[1] must be a string, not a number", message("{\"hosts\":[\"a\",1]}"));
         assertEquals("hosts[0] must not be null", message("{\"hosts\":[null]}"));
         assertEquals("password must be a string, not a number", message("{\"password\":5}"));
+        assertEquals("host must not be empty (null): it is required", message("{\"host\":null}"));
     }
 
     private static String message(String json) throws IOException {
