@@ -125,8 +125,8 @@ public final class TypedConfig {
             try {
                 return convert(value, method.getReturnType(), method.getGenericReturnType());
             } catch (IllegalArgumentException | ArithmeticException e) {
-                String leaf = key.substring(key.lastIndexOf('.') + 1);
-                if (Secrets.isSecretKey(leaf) || Secrets.isSecretKey(key)) {
+                if (java.util.Arrays.stream(key.split("\\.")).anyMatch(Secrets::isSecretKey)
+                        || Secrets.isSecretKey(key)) {
                     // the message would quote the value: a secret's never goes into an exception
                     throw new IllegalArgumentException(key + ": its value (" + Secrets.MASK + ") cannot be read as "
                             + method.getReturnType().getSimpleName());
@@ -273,9 +273,13 @@ public final class TypedConfig {
     }
 
     private static String describe(Object value) {
-        String text = value instanceof String s ? "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'"
+        String text = value instanceof String raw ? quote(Secrets.maskUserInfo(raw))
                 : value instanceof Map ? "an object" : value instanceof List ? "a list" : String.valueOf(value);
         return text;
+    }
+
+    private static String quote(String s) {
+        return "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
     }
 
     private static Class<?> box(Class<?> type) {

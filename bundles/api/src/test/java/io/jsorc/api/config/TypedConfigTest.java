@@ -133,5 +133,15 @@ class TypedConfigTest {
                 () -> TypedConfig.view(P.class, Map.of("api_token", "tok-123")).api__token());
         assertEquals("api_token: its value (********) cannot be read as int", e.getMessage());
         assertNull(e.getCause(), "the cause's message would quote it");
+        interface N {
+            int credentials_port();
+
+            int url();
+        }
+        N n = TypedConfig.view(N.class, Map.of("credentials", Map.of("port", "pw-1"), "url", "redis://u:pw-2@h:1"));
+        assertEquals("credentials.port: its value (********) cannot be read as int",
+                assertThrows(IllegalArgumentException.class, n::credentials_port).getMessage());
+        String url = assertThrows(IllegalArgumentException.class, n::url).getMessage();
+        assertFalse(url.contains("pw-2"), url);
     }
 }

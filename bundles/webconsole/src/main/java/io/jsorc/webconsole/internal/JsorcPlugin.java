@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET jsorc/glob.json?name=X}: a glob's masked value, revision and form (the fields of the MetaType the
  * glob store publishes for {@code jsorc.glob.X}: declared by the service, else inferred), and its recent changes
  * ({@link RecentChanges});</li>
- * <li>{@code POST jsorc/save.json} {@code {"name","rev","value"}}: exactly {@code config_set} with that revision (a
- * {@code ********} left as loaded keeps the secret), then {@code service_refresh} of every service reading the
- * glob; 400 naming the field, 409 on a stale revision;</li>
+ * <li>{@code POST jsorc/save.json} {@code {"name","rev","fields","rest"}} or {@code {"name","rev","raw"}}: exactly
+ * {@code config_set} with that revision of the stored value with the changed fields set (a {@code ********} left as
+ * loaded keeps the secret), then {@code service_refresh} of every service reading the glob; 400 naming the field,
+ * 409 on a stale revision;</li>
  * <li>{@code POST jsorc/refresh.json} {@code {"name"}}: {@code service_refresh}.</li>
  * </ul>
  * The Web Console has no protection against cross-site requests: a POST here must be JSON, carry
@@ -251,18 +252,26 @@ public final class JsorcPlugin extends HttpServlet {
             return;
         }
         Map<String, Object> form = form(name);
-        Object shown = value.map(v -> Secrets.mask(v.value())).orElse(null);
-        for (String id : passwordFields(form)) {
-            if (shown instanceof Map<?, ?> map && Paths.value(Paths.get(map, id)) != null) {
-                Paths.put(map, id, Secrets.MASK); // declared secret under a name our masking does not know
-            }
-        }
+        List<String> secret = passwordFields(form);
+        Object shown = maskFields(value.map(v -> Secrets.mask(v.value())).orElse(null), secret);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
         out.put("revision", value.map(GlobValue::revision).orElse(0L));
         out.put("value", shown);
         out.put("form", form);
-        out.put("history", changes.of(name));
+        List<Map<String, Object>> history = changes.of(name);
+        if (!secret.isEmpty()) {
+            for (Map<String, Object> entry : history) {
+                if (entry.get("value") instanceof String text) {
+                    try {
+                        entry.put("value", globs.toJson(maskFields(globs.parse(text), secret)));
+                    } catch (GlobException cutOrUnreadable) {
+                        entry.put("value", Secrets.MASK); // abbreviated: no longer JSON, so not maskable by field
+                    }
+                }
+            }
+        }
+        out.put("history", history);
         json(resp, 200, out);
     }
 
@@ -305,6 +314,24 @@ public final class JsorcPlugin extends HttpServlet {
         }
         form.put("fields", fields);
         return form;
+    }
+
+    /**
+     * {@code value} (already masked by key names) with every declared password field masked too: a value, or each
+     * element of a list; a null stays null.
+     */
+    static Object maskFields(Object value, List<String> ids) {
+        if (value instanceof Map<?, ?> map) {
+            for (String id : ids) {
+                Object found = Paths.value(Paths.get(map, id));
+                if (found instanceof List<?> list) {
+                    Paths.put(map, id, list.stream().map(e -> e == null ? null : Secrets.MASK).toList());
+                } else if (found != null) {
+                    Paths.put(map, id, Secrets.MASK);
+                }
+            }
+        }
+        return value;
     }
 
     /** The ids of the form's password fields. */
@@ -405,22 +432,32 @@ public final class JsorcPlugin extends HttpServlet {
         return user == null ? "webconsole" : user.toString();
     }
 
+    /**
+     * {@code {"name","rev","fields":{id: value},"rest":"<JSON>"}} (an object glob: only the fields the user changed,
+     * and the keys the form does not cover when they were edited) or {@code {"name","rev","raw":"<JSON>"}} (any other
+     * glob). The new value is built here from the stored one with the store's own JSON reading, so whatever the user
+     * did not touch is stored exactly as it was ({@code 1.0} stays {@code 1.0}, 2^63 stays 2^63).
+     */
     private void save(HttpServletResponse resp, String name, JsonNode body, String user) throws IOException {
         JsonNode rev = body.get("rev");
         if (rev == null || !rev.canConvertToExactIntegral() || rev.asLong() < 0) {
             json(resp, 400, error("rev: the revision the form was loaded at is required (0: a new glob)", "rev"));
             return;
         }
-        if (!body.has("value")) {
-            json(resp, 400, error("value: required", "value"));
+        JsonNode raw = body.get("raw");
+        JsonNode fields = body.get("fields");
+        JsonNode rest = body.get("rest");
+        if (raw != null ? !raw.isTextual() : fields == null || !fields.isObject() || rest != null && !rest.isTextual()) {
+            json(resp, 400, error("Send \"raw\" (JSON text) or \"fields\" (an object) and optionally \"rest\" "
+                    + "(JSON text)", "fields"));
             return;
         }
         Origin origin = Origin.local(user, "webconsole");
         ConfigResult result;
         try {
-            Object value = mapper.treeToValue(body.get("value"), Object.class);
-            result = config.configSet(name, mapper.writeValueAsString(keepDeclaredSecrets(name, value, rev.asLong())),
-                    false, rev.asLong(), origin);
+            String json = raw != null ? raw.asText() : globs.toJson(edited(name, rev.asLong(), fields,
+                    rest == null ? null : rest.asText()));
+            result = config.configSet(name, json, false, rev.asLong(), origin);
         } catch (GlobException e) {
             int status = switch (e.reason()) {
                 case STALE_REVISION -> 409;
@@ -428,7 +465,7 @@ public final class JsorcPlugin extends HttpServlet {
                 case STORAGE -> 503;
                 default -> 400;
             };
-            json(resp, status, error(e.getMessage(), "value"));
+            json(resp, status, error(e.getMessage(), raw != null ? "raw" : "fields"));
             return;
         } catch (RuntimeException e) {
             // the store could not write (its tier failed): nothing was stored
@@ -449,39 +486,73 @@ public final class JsorcPlugin extends HttpServlet {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
-        out.put("message", result.message());
-        out.put("revision", result.revision());
+        out.put("revision", result.revision()); // not the store's message: it echoes the value, masked by name only
         out.put("refreshed", refreshed);
         out.put("refresh_failed", failed);
         json(resp, 200, out);
     }
 
     /**
-     * A form sends {@code ********} back for a password field it did not change. Fields whose names our masking
-     * knows are kept by {@code configSet} itself; a declared password field under another name is kept here, from
-     * the revision the form was loaded at (a newer one fails the save as stale anyway).
+     * The stored value of {@code name} at {@code rev} with the changed fields set and, when given, the keys the form
+     * does not cover replaced by {@code rest}. A password field left as {@code ********} keeps the stored secret (keys
+     * our masking knows are kept by {@code configSet} itself, declared password fields under other names here).
+     *
+     * @throws GlobException INVALID_VALUE for a {@code rest} that is not a JSON object, STALE_REVISION when the glob
+     *     is no longer at {@code rev}
      */
     @SuppressWarnings("unchecked")
-    private Object keepDeclaredSecrets(String name, Object value, long rev) {
-        List<String> ids = passwordFields(form(name));
-        if (ids.isEmpty() || !(value instanceof Map<?, ?>)) {
-            return value;
-        }
+    Map<String, Object> edited(String name, long rev, JsonNode fields, String rest) {
         Optional<GlobValue> stored = globs.get(name);
-        if (stored.isEmpty() || stored.get().revision() != rev || !(stored.get().value() instanceof Map<?, ?> old)) {
-            return value;
+        long current = stored.map(GlobValue::revision).orElse(0L);
+        if (current != rev) {
+            throw new GlobException(GlobException.Reason.STALE_REVISION, "Stale write of " + name + ": the form was "
+                    + "loaded at revision " + rev + " but it is " + (current == 0 ? "absent" : "revision " + current)
+                    + "; read it again and retry");
         }
-        Map<String, Object> map = (Map<String, Object>) value;
-        for (String id : ids) {
-            Object sent = Paths.get(map, id);
-            if (sent != null && Secrets.MASK.equals(Paths.value(sent))) {
-                Object kept = Paths.get(old, id);
-                if (kept != null) {
-                    Paths.put(map, id, Paths.value(kept));
+        Object old = stored.map(GlobValue::value).orElse(null);
+        Map<String, Object> value = old instanceof Map ? (Map<String, Object>) globs.parse(globs.toJson(old))
+                : new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        Map<String, Object> form = form(name);
+        if (form != null) {
+            ((List<Map<String, Object>>) form.get("fields")).forEach(f -> ids.add((String) f.get("id")));
+        }
+        if (rest != null) {
+            Object parsed = globs.parse(rest);
+            if (!(parsed instanceof Map)) {
+                throw new GlobException(GlobException.Reason.INVALID_VALUE, "Other keys must be a JSON object");
+            }
+            Map<String, Object> before = (Map<String, Object>) globs.parse(globs.toJson(value));
+            ids.forEach(id -> Paths.remove(before, id));
+            Paths.replaceRest(value, before, (Map<String, Object>) parsed);
+        }
+        List<String> secret = passwordFields(form);
+        Map<String, Object> oldMap = old instanceof Map ? (Map<String, Object>) old : Map.of();
+        for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) fields::fields) {
+            Object v = globs.parse(field.getValue().toString());
+            if (secret.contains(field.getKey())) {
+                v = keepMasked(v, Paths.value(Paths.get(oldMap, field.getKey())));
+            }
+            Paths.put(value, field.getKey(), v);
+        }
+        return value;
+    }
+
+    /** A masked value (or list element) sent back stands for the stored one at the same place. */
+    private static Object keepMasked(Object sent, Object stored) {
+        if (Secrets.MASK.equals(sent)) {
+            return stored;
+        }
+        if (sent instanceof List<?> list && stored instanceof List<?> old && list.size() == old.size()) {
+            List<Object> kept = new ArrayList<>(list);
+            for (int i = 0; i < kept.size(); i++) {
+                if (Secrets.MASK.equals(kept.get(i))) {
+                    kept.set(i, old.get(i));
                 }
             }
+            return kept;
         }
-        return map;
+        return sent;
     }
 
     /** The services reading glob {@code name}: {@code meta} for META_CONFIG, else those that declare it. */

@@ -59,4 +59,46 @@ final class Paths {
         }
         put((Map<?, ?>) inner, id.substring(dot + 1), value);
     }
+
+    /** Removes the value at {@code id}, and the objects on its path it leaves empty. */
+    static void remove(Map<?, ?> root, String id) {
+        if (root.containsKey(id)) {
+            root.remove(id);
+            return;
+        }
+        for (int dot = id.indexOf('.'); dot > 0; dot = id.indexOf('.', dot + 1)) {
+            String head = id.substring(0, dot);
+            if (root.get(head) instanceof Map<?, ?> inner && get(inner, id.substring(dot + 1)) != null) {
+                remove(inner, id.substring(dot + 1));
+                if (inner.isEmpty()) {
+                    root.remove(head);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Replaces in {@code target} what was {@code before} (the keys a form does not cover) by {@code after}: keys gone
+     * from it are removed, the others set (objects merged key by key, so fields nested in them stay).
+     */
+    @SuppressWarnings("unchecked")
+    static void replaceRest(Map<String, Object> target, Map<String, Object> before, Map<String, Object> after) {
+        for (Map.Entry<String, Object> old : before.entrySet()) {
+            String key = old.getKey();
+            if (!after.containsKey(key)) {
+                target.remove(key);
+            }
+        }
+        for (Map.Entry<String, Object> now : after.entrySet()) {
+            Object current = target.get(now.getKey());
+            if (now.getValue() instanceof Map<?, ?> a && current instanceof Map<?, ?> t) {
+                Map<String, Object> b = before.get(now.getKey()) instanceof Map<?, ?> o ? (Map<String, Object>) o
+                        : Map.of();
+                replaceRest((Map<String, Object>) t, b, (Map<String, Object>) a);
+            } else {
+                target.put(now.getKey(), now.getValue());
+            }
+        }
+    }
 }

@@ -188,25 +188,6 @@
         return {found: false};
     }
 
-    function put(obj, id, value) {
-        if (Object.prototype.hasOwnProperty.call(obj, id) || id.indexOf('.') <= 0) {
-            obj[id] = value;
-            return;
-        }
-        for (var dot = id.indexOf('.'); dot > 0; dot = id.indexOf('.', dot + 1)) {
-            var inner = obj[id.substring(0, dot)];
-            if (isObject(inner) && lookup(inner, id.substring(dot + 1)).found) {
-                put(inner, id.substring(dot + 1), value);
-                return;
-            }
-        }
-        var head = id.substring(0, id.indexOf('.'));
-        if (!isObject(obj[head])) {
-            obj[head] = {};
-        }
-        put(obj[head], id.substring(id.indexOf('.') + 1), value);
-    }
-
     function remove(obj, id) {
         if (!isObject(obj)) {
             return;
@@ -236,26 +217,6 @@
         }
         fields.forEach(function (f) { remove(left, f.id); });
         return left;
-    }
-
-    function removeMissing(target, before, after) {
-        Object.keys(before).forEach(function (k) {
-            if (!Object.prototype.hasOwnProperty.call(after, k)) {
-                delete target[k];
-            } else if (isObject(before[k]) && isObject(after[k]) && isObject(target[k])) {
-                removeMissing(target[k], before[k], after[k]);
-            }
-        });
-    }
-
-    function merge(target, extra) {
-        Object.keys(extra).forEach(function (k) {
-            if (isObject(extra[k]) && isObject(target[k])) {
-                merge(target[k], extra[k]);
-            } else {
-                target[k] = extra[k];
-            }
-        });
     }
 
     function text(v) {
@@ -338,7 +299,7 @@
                 return;
             }
             showForm(r.body);
-        });
+        }).catch(function (e) { status('Could not open ' + name + ': ' + e, true); });
     }
 
     function showForm(glob) {
@@ -346,7 +307,8 @@
         if (old) {
             old.parentNode.removeChild(old);
         }
-        var fields = glob.form ? glob.form.fields : [];
+        var raw = !glob.form || (glob.value !== null && !isObject(glob.value));
+        var fields = raw ? [] : glob.form.fields;
         var value = glob.value;
         var before = rest(value, fields);
         var block = section('Edit ' + glob.name + ' (revision ' + glob.revision + ')', 'jsorc-form');
@@ -368,14 +330,19 @@
                     el('div', {'class': 'jsorc-field-error ui-state-error-text', 'data-error-for': f.id})])
             ]);
         });
-        var restText = el('textarea', {id: 'jsorc-rest', rows: 4, cols: 60},
-            [Object.keys(before).length ? JSON.stringify(before, null, 2) : '{}']);
-        rows.push(el('tr', {}, [el('td', {}, [el('label', {'for': 'jsorc-rest', text: 'Other keys (JSON)'})]),
-            el('td', {}, [restText, el('div', {'class': 'jsorc-hint', text: 'Keys the form does not cover'}),
+        var restText = el('textarea', {id: 'jsorc-rest', rows: raw ? 12 : 4, cols: 60},
+            [raw ? JSON.stringify(value, null, 2) : (Object.keys(before).length ? JSON.stringify(before, null, 2) : '{}')]);
+        var restInitial = restText.value;
+        rows.push(el('tr', {}, [el('td', {}, [el('label', {'for': 'jsorc-rest',
+            text: raw ? 'Value (JSON)' : 'Other keys (JSON)'})]),
+            el('td', {}, [restText, el('div', {'class': 'jsorc-hint', text: raw ? 'This glob has no form: its JSON value'
+                : 'Keys the form does not cover'}),
                 el('div', {'class': 'jsorc-field-error ui-state-error-text', 'data-error-for': '(rest)'})])]));
         body.appendChild(el('table', {'class': 'nicetable jsorc-form-table'}, [el('tbody', {}, rows)]));
         body.appendChild(el('p', {}, [
-            button('Save and refresh', {id: 'jsorc-save'}, function () { save(glob, fields, before, restText, message); }),
+            button('Save and refresh', {id: 'jsorc-save'}, function () {
+                save(glob, fields, raw, restText, restInitial, message);
+            }),
             ' ',
             button('Close', {id: 'jsorc-close'}, function () { block.parentNode.removeChild(block); })
         ]));
@@ -411,30 +378,40 @@
         });
     }
 
-    function save(glob, fields, before, restText, message) {
+    /**
+     * Sends only what the user changed: the changed fields (by id) and, when its text changed, the JSON of the keys
+     * the form does not cover; the server builds the new value from the stored one, so nothing untouched passes
+     * through the browser's numbers (1.0 stays 1.0, 2^63 stays 2^63). A glob without a form is sent as JSON text.
+     */
+    function save(glob, fields, raw, restText, restInitial, message) {
         clearErrors();
-        var after;
-        try {
-            after = JSON.parse(restText.value || '{}');
-        } catch (e) {
-            after = null;
-        }
-        if (!isObject(after)) {
-            showErrors('(rest) must be a JSON object', message);
-            return;
-        }
-        var value = isObject(glob.value) ? copy(glob.value) : {};
-        removeMissing(value, before, after);
-        merge(value, after);
-        // only the fields the user changed: an untouched one keeps its loaded value exactly (1.0 stays 1.0)
-        fields.forEach(function (f) {
-            if (state(f.node) !== f.initial) {
-                put(value, f.id, fieldValue(f, f.node));
+        var body = {name: glob.name, rev: glob.revision};
+        if (raw) {
+            body.raw = restText.value;
+        } else {
+            body.fields = {};
+            fields.forEach(function (f) {
+                if (state(f.node) !== f.initial) {
+                    body.fields[f.id] = fieldValue(f, f.node);
+                }
+            });
+            if (restText.value !== restInitial) {
+                var after;
+                try {
+                    after = JSON.parse(restText.value || '{}');
+                } catch (e) {
+                    after = null;
+                }
+                if (!isObject(after)) {
+                    showErrors('(rest) must be a JSON object', message);
+                    return;
+                }
+                body.rest = restText.value;
             }
-        });
+        }
         message.textContent = 'Saving…';
         message.className = 'jsorc-message';
-        request('POST', '/save.json', {name: glob.name, rev: glob.revision, value: value}).then(function (r) {
+        request('POST', '/save.json', body).then(function (r) {
             if (r.status === 409) {
                 showErrors(r.body.message + ' — Close and Edit again to load the new revision.', message);
                 return;
@@ -443,13 +420,13 @@
                 showErrors(r.body.message, message);
                 return;
             }
-            message.className = 'jsorc-message ui-state-highlight';
-            message.textContent = 'Saved revision ' + r.body.revision + '; refreshed: '
+            var text = 'Saved revision ' + r.body.revision + '; refreshed: '
                 + (r.body.refreshed.length ? r.body.refreshed.join(', ') : 'no service reads it')
                 + (r.body.refresh_failed && r.body.refresh_failed.length
                     ? '; refresh failed: ' + r.body.refresh_failed.join('; ') : '');
-            message.id = 'jsorc-form-saved';
-            load().then(function () { openFormKeepingMessage(glob.name, message.textContent); });
+            message.className = 'jsorc-message ui-state-highlight';
+            message.textContent = text;
+            load().then(function () { openFormKeepingMessage(glob.name, text); });
         }).catch(function (e) { showErrors('Not saved: ' + e, message); });
     }
 
@@ -461,7 +438,7 @@
                 m.textContent = text;
                 m.className = 'jsorc-message ui-state-highlight jsorc-saved';
             }
-        });
+        }).catch(function (e) { status('Could not reload ' + name + ': ' + e, true); });
     }
 
     load();

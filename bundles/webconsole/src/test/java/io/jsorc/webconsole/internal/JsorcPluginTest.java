@@ -163,14 +163,45 @@ class JsorcPluginTest {
         long rev = revision();
         int starts = kit.meta().info("echo").orElseThrow().startCount();
         Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
-                + ",\"value\":{\"enabled\":true,\"word\":\"bonjour\",\"api_key\":\"********\"}}");
+                + ",\"fields\":{\"word\":\"bonjour\"}}");
         assertEquals(200, saved.status(), saved.body().toString());
         assertEquals(rev + 1, saved.body().get("revision").asLong());
         assertEquals("[\"echo\"]", saved.body().get("refreshed").toString());
         assertEquals("{\"enabled\":true,\"word\":\"bonjour\",\"api_key\":\"sk_live_secret\"}",
-                kit.globs().get("ECHO_CONFIG").orElseThrow().json(), "the masked secret kept");
+                kit.globs().get("ECHO_CONFIG").orElseThrow().json());
         assertEquals(starts + 1, kit.meta().info("echo").orElseThrow().startCount(), "refreshed");
         assertEquals("webconsole", kit.globs().get("ECHO_CONFIG").orElseThrow().stored().origin().source());
+        assertFalse(saved.body().toString().contains("sk_live_secret"));
+        // the keys a form does not cover, edited as JSON: the mask keeps the secret, a removed key goes
+        kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"bonjour\",\"api_key\":\"sk_live_secret\",\"tmp\":1}",
+                null, TestKit.TEST);
+        Answer rest = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
+                + ",\"fields\":{},\"rest\":\"{\\\"enabled\\\":true,\\\"word\\\":\\\"x\\\",\\\"api_key\\\":\\\"********\\\"}\"}");
+        assertEquals(200, rest.status(), rest.body().toString());
+        assertEquals("{\"enabled\":true,\"word\":\"x\",\"api_key\":\"sk_live_secret\"}",
+                kit.globs().get("ECHO_CONFIG").orElseThrow().json());
+    }
+
+    @Test
+    void whatTheUserDidNotTouchIsStoredExactlyAsItWas() throws Exception {
+        kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"hi\",\"api_key\":\"k\",\"ratio\":1.0,"
+                + "\"big\":9223372036854775808,\"tenth\":0.1,\"nested\":{\"a\":[1,1.0,null]}}", null, TestKit.TEST);
+        Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
+                + ",\"fields\":{\"word\":\"ho\",\"nested.b\":2}}");
+        assertEquals(200, saved.status(), saved.body().toString());
+        assertEquals("{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"k\",\"ratio\":1.0,\"big\":9223372036854775808,"
+                + "\"tenth\":0.1,\"nested\":{\"a\":[1,1.0,null],\"b\":2}}", kit.globs().get("ECHO_CONFIG").orElseThrow().json());
+    }
+
+    @Test
+    void aGlobWithoutAFormIsSavedAsJsonText() throws Exception {
+        kit.globs().set("ITEST_LIST", "[1,2.50]", null, TestKit.TEST);
+        long rev = kit.globs().get("ITEST_LIST").orElseThrow().revision();
+        Answer saved = postJson("/save.json", "{\"name\":\"ITEST_LIST\",\"rev\":" + rev + ",\"raw\":\"[1,2.50,3]\"}");
+        assertEquals(200, saved.status(), saved.body().toString());
+        assertEquals("[1,2.50,3]", kit.globs().get("ITEST_LIST").orElseThrow().json());
+        assertEquals("[]", saved.body().get("refreshed").toString(), "no service reads it");
+        kit.globs().delete("ITEST_LIST", null, TestKit.TEST);
     }
 
     /** A MetaType as the glob store publishes it: ECHO_CONFIG with a password field under a name masking does not know. */
@@ -223,8 +254,13 @@ class JsorcPluginTest {
             assertFalse(glob.toString().contains("db-pass-1"));
             assertEquals("Echo.", glob.get("form").get("description").asText(), "the Configuration Manager's note cut");
             assertEquals("password", glob.get("form").get("fields").get(0).get("type").asText());
+            CHANGES.handleEvent(new Event("jsorc/audit/CONFIG_SET", Map.of("action", "config_set", "target",
+                    "ECHO_CONFIG", "revision", revision(), "origin", "t@test/n", "time", 1L,
+                    "value", "{\"dsn\":\"db-pass-1\",\"word\":\"hi\"}")));
+            assertFalse(get("/glob.json?name=ECHO_CONFIG").body().get("history").toString().contains("db-pass-1"),
+                    "the history masks declared password fields too");
             Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
-                    + ",\"value\":{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"********\",\"dsn\":\"********\"}}");
+                    + ",\"fields\":{\"word\":\"ho\",\"dsn\":\"********\"}}");
             assertEquals(200, saved.status(), saved.body().toString());
             assertEquals("{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\"}",
                     kit.globs().get("ECHO_CONFIG").orElseThrow().json());
@@ -238,7 +274,7 @@ class JsorcPluginTest {
         long rev = revision();
         kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"newer\",\"api_key\":\"k\"}", null, TestKit.TEST);
         Answer stale = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
-                + ",\"value\":{\"word\":\"older\"}}");
+                + ",\"fields\":{\"word\":\"older\"}}");
         assertEquals(409, stale.status());
         assertTrue(stale.body().get("message").asText().contains("Stale write of ECHO_CONFIG"));
         assertTrue(kit.globs().get("ECHO_CONFIG").orElseThrow().json().contains("newer"));
@@ -248,11 +284,15 @@ class JsorcPluginTest {
     void badBodiesAreOneClearErrorAndChangeNothing() throws Exception {
         long rev = revision();
         assertEquals(400, postJson("/save.json", "{not json").status());
-        assertEquals("rev", postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"value\":{}}").body()
+        assertEquals("rev", postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"fields\":{}}").body()
                 .get("field").asText());
         assertEquals(400, postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev + "}").status());
         assertEquals(400, postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
-                + ",\"value\":[1]}").status(), "a *_CONFIG must be an object");
+                + ",\"raw\":\"[1]\"}").status(), "a *_CONFIG must be an object");
+        assertEquals(400, postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
+                + ",\"fields\":{},\"rest\":\"[1]\"}").status(), "other keys must be an object");
+        assertEquals(400, postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev
+                + ",\"fields\":{},\"rest\":\"{oops\"}").status());
         assertEquals(404, postJson("/refresh.json", "{\"name\":\"nope\"}").status());
         assertEquals(404, postJson("/other.json", "{\"name\":\"echo\"}").status());
         assertEquals(rev, revision());
@@ -271,7 +311,7 @@ class JsorcPluginTest {
                 "Origin", "https://evil.example").status());
         assertEquals(403, post("/refresh.json", body, "Content-Type", "application/json", "X-Requested-By", "x",
                 "Sec-Fetch-Site", "cross-site").status());
-        assertEquals(403, post("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev + ",\"value\":{}}",
+        assertEquals(403, post("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + rev + ",\"fields\":{}}",
                 "Content-Type", "application/json").status());
         assertEquals(rev, revision());
         assertEquals(starts, kit.meta().info("echo").orElseThrow().startCount());

@@ -163,6 +163,11 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         if (props.isEmpty()) {
             return Optional.empty();
         }
+        if (!FormFields.of(props.get()).isEmpty()) {
+            // a form save the watcher has not handled yet: until it is validated, it is not the glob
+            StoredGlob ours = known.get(name);
+            return ours == null ? Optional.empty() : Optional.of(new Found(ours, true));
+        }
         StoredGlob found = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
         if (!props.get().containsKey(GlobConfig.REVISION)) {
             return Optional.of(new Found(found, false));

@@ -79,6 +79,10 @@ final class FormFields {
             if ("".equals(after) && before == null) {
                 continue; // an empty text field standing for null (or nothing) stays so
             }
+            if (after instanceof String text && before instanceof String old
+                    && text.equals(old.replace("\r", "").replace("\n", ""))) {
+                continue; // a one-line input dropped the line breaks of a text it showed unchanged
+            }
             if (after instanceof List<?> list && before instanceof List<?> old && list.size() == old.size()) {
                 List<Object> kept = new ArrayList<>(list);
                 for (int i = 0; i < kept.size(); i++) {

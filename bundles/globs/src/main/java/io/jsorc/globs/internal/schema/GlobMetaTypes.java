@@ -120,6 +120,9 @@ public final class GlobMetaTypes implements MetaTypeProvider {
             return null;
         }
         String name = id.substring(MetatypeXml.GLOB_PREFIX.length());
+        if (!name.endsWith("_CONFIG") && schemas.declared(name).isEmpty()) {
+            return null; // not an object by rule: no form (its json property is edited as text)
+        }
         Optional<GlobValue> current;
         try {
             current = store.get(name);

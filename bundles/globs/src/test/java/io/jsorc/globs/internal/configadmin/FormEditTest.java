@@ -191,14 +191,45 @@ class FormEditTest {
     }
 
     @Test
-    void aBadFormCreatingADeclaredGlobIsRefusedAndReadsOfItFail() {
-        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", "many"));
+    void aBadFormCreatingADeclaredGlobIsRefusedAndDeleted() {
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", "many", "jsorc.revision", 0L));
+        await().untilAsserted(() -> assertEquals(1, refusals().size()));
+        assertTrue(refusals().get(0).getProperty("message").toString().contains("deleted: no valid value was known"));
+        await().untilAsserted(() -> assertFalse(admin.store.containsKey(GlobConfig.pid("R_CONFIG"))));
+        assertFalse(access.store().exists("R_CONFIG"));
+    }
+
+    @Test
+    void aBadFileCreatingADeclaredGlobStaysButReadsOfItFail() {
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("json", "{\"port\":\"many\"}",
+                GlobConfig.FILEINSTALL_FILENAME, etc.resolve("jsorc.glob.R_CONFIG.cfg").toUri().toString()));
         await().untilAsserted(() -> assertEquals(1, refusals().size()));
         assertTrue(refusals().get(0).getProperty("message").toString().contains("left as it is"));
         GlobException e = assertThrows(GlobException.class, () -> access.store().get("R_CONFIG"));
         assertTrue(e.getMessage().contains("port must be an integer, not a string"), e.getMessage());
         access.store().set("R_CONFIG", "{\"port\":1}", null, ME); // a valid write replaces it
         assertEquals("{\"port\":1}", access.store().get("R_CONFIG").orElseThrow().json());
+    }
+
+    @Test
+    void aFormSaveIsNotReadBeforeItWasValidated() throws Exception {
+        access.store().set("R_CONFIG", VALUE, null, ME);
+        Map<String, Object> form = config();
+        form.put("port", "abc");
+        admin.store.put(GlobConfig.pid("R_CONFIG"), new java.util.Hashtable<>(form)); // its event not yet handled
+        assertEquals(VALUE, tier.get("R_CONFIG").orElseThrow().json(), "the tier serves the last validated value");
+        assertEquals(1, tier.get("R_CONFIG").orElseThrow().revision());
+    }
+
+    @Test
+    void aOneLineInputDroppingLineBreaksKeepsTheText() {
+        access.store().set("R_CONFIG", "{\"port\":1,\"note\":\"a\\nb\"}", null, ME);
+        Map<String, Object> form = config();
+        form.put("note", "ab");
+        form.put("port", 2);
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), form);
+        await().untilAsserted(() -> assertEquals(2, access.store().get("R_CONFIG").orElseThrow().revision()));
+        assertEquals("{\"port\":2,\"note\":\"a\\nb\"}", access.store().get("R_CONFIG").orElseThrow().json());
     }
 
     @Test
