@@ -249,6 +249,29 @@ public class WebConsoleIT {
         assertTrue(http.body(), http.body().contains("read_timeout_ms must be an integer, not 1.5"));
     }
 
+    @Test
+    public void g_nestedValuesAndListsAreEditableWithoutJson() throws Exception {
+        openPage();
+        openForm("META_CONFIG");
+        WebElement keepAlive = field("keep_alive");
+        assertEquals("textarea", keepAlive.getTagName());
+        keepAlive.clear();
+        keepAlive.sendKeys("stripe\npromon");
+        WebElement inCluster = field("kubernetes.in_cluster");
+        assertTrue("in_cluster shows its stored true", inCluster.isSelected());
+        inCluster.click();
+        assertEquals("kubernetes.config is a password field", "password",
+                field("kubernetes.config").getAttribute("type"));
+        shot("08-meta-form");
+        browser.findElement(By.id("jsorc-save")).click();
+        WebElement saved = waitFor(By.cssSelector(".jsorc-saved"));
+        assertTrue(saved.getText(), saved.getText().contains("refreshed: meta"));
+        String stored = client("jsorc:config-get META_CONFIG");
+        assertTrue(stored, stored.contains("\"keep_alive\":[\"stripe\",\"promon\"]")
+                && stored.contains("\"kubernetes\":{\"in_cluster\":false,\"config\":null}")
+                && stored.contains("\"backoff_interval\":10"));
+    }
+
     private static void saveConfigManagerForm() {
         List<WebElement> buttons = browser.findElements(By.xpath("//button[normalize-space(.)='Save']"));
         assertFalse("a Save button in the Configuration Manager dialog", buttons.isEmpty());
