@@ -122,6 +122,20 @@ public final class JsorcPlugin extends HttpServlet {
     // ------------------------------------------------------------------------------------------------ GET
 
     @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            super.service(req, resp);
+        } catch (RuntimeException | javax.servlet.ServletException e) {
+            // our own failure (bad input is answered before this): one ERROR, a JSON 500 without details
+            LOG.error("The JsOrc page failed on {} {}", req.getMethod(), subPath(req), e);
+            if (!resp.isCommitted()) {
+                resp.reset();
+                json(resp, 500, error("Internal error of the JsOrc page (logged)", null));
+            }
+        }
+    }
+
+    @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = subPath(req);
         switch (path) {
@@ -407,11 +421,14 @@ public final class JsorcPlugin extends HttpServlet {
             return "Cross-site requests are refused";
         }
         String origin = req.getHeader("Origin");
-        if (origin != null && !origin.equals("null")) {
+        if (origin != null) { // an opaque origin ("null": a sandboxed frame, a file) is not this console either
             String host = req.getHeader("Host");
             String forwarded = req.getHeader("X-Forwarded-Host"); // behind a reverse proxy that rewrites Host
             try {
                 URI uri = URI.create(origin);
+                if (uri.getHost() == null) {
+                    return "Origin " + origin + " is not this console";
+                }
                 String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
                 if (!authority.equalsIgnoreCase(host) && (forwarded == null
                         || !authority.equalsIgnoreCase(forwarded.split(",")[0].trim()))) {

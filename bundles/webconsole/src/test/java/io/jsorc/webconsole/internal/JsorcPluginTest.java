@@ -135,6 +135,17 @@ class JsorcPluginTest {
         assertEquals(200, js.statusCode());
         assertTrue(js.body().contains("X-Requested-By"));
         assertFalse(js.body().contains("http://") || js.body().contains("https://"), "no external asset");
+        assertTrue(js.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
+        assertEquals("no-cache", js.headers().firstValue("Cache-Control").orElseThrow());
+        HttpResponse<String> css = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/res/jsorc.css")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(css.headers().firstValue("Content-Type").orElseThrow().startsWith("text/css"));
+        assertTrue(css.body().contains("#jsorc"));
+        HttpResponse<String> state = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/state.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(state.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        assertEquals("no-store", state.headers().firstValue("Cache-Control").orElseThrow());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
         assertEquals(404, get("/nothing").status());
     }
 
@@ -208,13 +219,14 @@ class JsorcPluginTest {
     static org.osgi.service.metatype.MetaTypeProvider echoMetaType() {
         org.osgi.service.metatype.AttributeDefinition dsn = ad("dsn", org.osgi.service.metatype.AttributeDefinition.PASSWORD);
         org.osgi.service.metatype.AttributeDefinition word = ad("word", org.osgi.service.metatype.AttributeDefinition.STRING);
+        org.osgi.service.metatype.AttributeDefinition pins = ad("pins", org.osgi.service.metatype.AttributeDefinition.PASSWORD);
         org.osgi.service.metatype.ObjectClassDefinition ocd = (org.osgi.service.metatype.ObjectClassDefinition)
                 java.lang.reflect.Proxy.newProxyInstance(JsorcPluginTest.class.getClassLoader(),
                         new Class<?>[] {org.osgi.service.metatype.ObjectClassDefinition.class}, (p, m, a) -> switch (m.getName()) {
                             case "getName" -> "Echo";
                             case "getID" -> "jsorc.glob.ECHO_CONFIG";
                             case "getDescription" -> "Echo. A save is validated like jsorc:config-set.";
-                            case "getAttributeDefinitions" -> new org.osgi.service.metatype.AttributeDefinition[] {dsn, word};
+                            case "getAttributeDefinitions" -> new org.osgi.service.metatype.AttributeDefinition[] {dsn, word, pins};
                             default -> null;
                         });
         return new org.osgi.service.metatype.MetaTypeProvider() {
@@ -247,10 +259,12 @@ class JsorcPluginTest {
         org.osgi.service.metatype.MetaTypeProvider provider = echoMetaType();
         plugin.setMetaTypes(provider);
         try {
-            kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"hi\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\"}",
-                    null, TestKit.TEST);
+            kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"hi\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\","
+                    + "\"pins\":[\"p1\",null,\"p3\"]}", null, TestKit.TEST);
             JsonNode glob = get("/glob.json?name=ECHO_CONFIG").body();
             assertEquals("********", glob.get("value").get("dsn").asText());
+            assertEquals("[\"********\",null,\"********\"]", glob.get("value").get("pins").toString(),
+                    "a password list masked element by element");
             assertFalse(glob.toString().contains("db-pass-1"));
             assertEquals("Echo.", glob.get("form").get("description").asText(), "the Configuration Manager's note cut");
             assertEquals("password", glob.get("form").get("fields").get(0).get("type").asText());
@@ -260,10 +274,10 @@ class JsorcPluginTest {
             assertFalse(get("/glob.json?name=ECHO_CONFIG").body().get("history").toString().contains("db-pass-1"),
                     "the history masks declared password fields too");
             Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
-                    + ",\"fields\":{\"word\":\"ho\",\"dsn\":\"********\"}}");
+                    + ",\"fields\":{\"word\":\"ho\",\"dsn\":\"********\",\"pins\":[\"********\",null,\"new\"]}}");
             assertEquals(200, saved.status(), saved.body().toString());
-            assertEquals("{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\"}",
-                    kit.globs().get("ECHO_CONFIG").orElseThrow().json());
+            assertEquals("{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\","
+                    + "\"pins\":[\"p1\",null,\"new\"]}", kit.globs().get("ECHO_CONFIG").orElseThrow().json());
         } finally {
             plugin.unsetMetaTypes(provider);
         }
@@ -296,6 +310,58 @@ class JsorcPluginTest {
         assertEquals(404, postJson("/refresh.json", "{\"name\":\"nope\"}").status());
         assertEquals(404, postJson("/other.json", "{\"name\":\"echo\"}").status());
         assertEquals(rev, revision());
+    }
+
+    @Test
+    void eachCrossSiteRefusalSaysWhy() throws Exception {
+        String body = "{\"name\":\"echo\"}";
+        assertEquals("Send application/json", post("/refresh.json", body, "Content-Type", "text/plain",
+                "X-Requested-By", "x").body().get("message").asText());
+        assertEquals("Missing header X-Requested-By (cross-site requests are refused)", post("/refresh.json", body,
+                "Content-Type", "application/json").body().get("message").asText());
+        assertEquals("Cross-site requests are refused", post("/refresh.json", body, "Content-Type",
+                "application/json", "X-Requested-By", "x", "Sec-Fetch-Site", "cross-site").body().get("message").asText());
+        assertEquals("Origin https://evil.example is not this console", post("/refresh.json", body, "Content-Type",
+                "application/json", "X-Requested-By", "x", "Origin", "https://evil.example").body().get("message")
+                .asText());
+        assertEquals(403, post("/refresh.json", body, "Content-Type", "application/json", "X-Requested-By", "x",
+                "Origin", "null").status(), "an opaque origin");
+        assertEquals(403, post("/refresh.json", body, "Content-Type", "application/json", "X-Requested-By", "x",
+                "Origin", "http://" + host + "evil").status());
+        assertEquals(200, post("/refresh.json", body, "Content-Type", "application/json; charset=UTF-8",
+                "X-Requested-By", "x", "Origin", "https://console.example", "X-Forwarded-Host",
+                "console.example, proxy.internal").status(), "behind a reverse proxy");
+        assertEquals(200, post("/refresh.json", body, "Content-Type", "application/json", "X-Requested-By", "x",
+                "Sec-Fetch-Site", "same-origin").status(), "no Origin: a same-origin request of an older browser");
+    }
+
+    @Test
+    void theStateShowsTheAutomationLoopAndQuarantine() throws Exception {
+        io.jsorc.api.spi.Supervision echo = new io.jsorc.api.spi.Supervision("echo", io.jsorc.api.ServiceState.FAILED,
+                5, 5, null, java.time.Instant.parse("2026-12-01T00:00:00Z"), "boom", null);
+        io.jsorc.api.spi.AutomationStatus status = new io.jsorc.api.spi.AutomationStatus(true, true, 7,
+                java.time.Instant.parse("2026-12-01T00:00:10Z"), java.time.Duration.ofMillis(3), null, 10,
+                "Kubernetes is not configured", java.util.List.of(echo));
+        io.jsorc.api.spi.AutomationProvider loop = (io.jsorc.api.spi.AutomationProvider) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {io.jsorc.api.spi.AutomationProvider.class},
+                        (p, m, a) -> switch (m.getName()) {
+                            case "status" -> status;
+                            case "supervision" -> java.util.Optional.of(echo);
+                            default -> null;
+                        });
+        plugin.setAutomation(loop);
+        try {
+            JsonNode state = get("/state.json").body();
+            assertTrue(state.get("automation").get("automation").asBoolean());
+            assertEquals(7, state.get("automation").get("ticks").asLong());
+            assertEquals("2026-12-01T00:00:10Z", state.get("automation").get("last_tick").asText());
+            assertEquals("[\"echo\"]", state.get("automation").get("keep_alive").toString());
+            assertTrue(state.get("services").get(0).get("quarantined").asBoolean());
+            assertEquals(5, state.get("services").get(0).get("failures").asInt());
+        } finally {
+            plugin.unsetAutomation(loop);
+        }
+        assertTrue(get("/state.json").body().get("automation").isNull());
     }
 
     @Test
