@@ -272,8 +272,12 @@ public final class JsorcPlugin extends HttpServlet {
         out.put("name", name);
         out.put("revision", value.map(GlobValue::revision).orElse(0L));
         out.put("value", shown);
+        // as text written by the store: the page shows them as they are, so numbers never pass through the browser's
+        out.put("raw", shown == null ? "null" : globs.toJson(shown));
+        out.put("rest", shown instanceof Map<?, ?> map ? globs.toJson(rest(map, form)) : null);
         out.put("form", form);
-        List<Map<String, Object>> history = changes.of(name);
+        List<Map<String, Object>> history = new ArrayList<>();
+        changes.of(name).forEach(entry -> history.add(new LinkedHashMap<>(entry))); // masked below: copies
         if (!secret.isEmpty()) {
             for (Map<String, Object> entry : history) {
                 if (entry.get("value") instanceof String text) {
@@ -346,6 +350,16 @@ public final class JsorcPlugin extends HttpServlet {
             }
         }
         return value;
+    }
+
+    /** What the form does not cover: a copy of {@code value} without the form's fields. */
+    @SuppressWarnings("unchecked")
+    private Object rest(Map<?, ?> value, Map<String, Object> form) {
+        Map<String, Object> left = (Map<String, Object>) globs.parse(globs.toJson(value));
+        if (form != null) {
+            ((List<Map<String, Object>>) form.get("fields")).forEach(f -> Paths.remove(left, (String) f.get("id")));
+        }
+        return left;
     }
 
     /** The ids of the form's password fields. */
@@ -541,7 +555,11 @@ public final class JsorcPlugin extends HttpServlet {
             }
             Map<String, Object> before = (Map<String, Object>) globs.parse(globs.toJson(value));
             ids.forEach(id -> Paths.remove(before, id));
-            Paths.replaceRest(value, before, (Map<String, Object>) parsed);
+            try {
+                Paths.replaceRest(value, before, (Map<String, Object>) parsed, ids, "");
+            } catch (IllegalArgumentException e) {
+                throw new GlobException(GlobException.Reason.INVALID_VALUE, e.getMessage());
+            }
         }
         List<String> secret = passwordFields(form);
         Map<String, Object> oldMap = old instanceof Map ? (Map<String, Object>) old : Map.of();
@@ -549,6 +567,10 @@ public final class JsorcPlugin extends HttpServlet {
             Object v = globs.parse(field.getValue().toString());
             if (secret.contains(field.getKey())) {
                 v = keepMasked(v, Paths.value(Paths.get(oldMap, field.getKey())));
+                if (Secrets.MASK.equals(v) || v instanceof List<?> list && list.contains(Secrets.MASK)) {
+                    throw new GlobException(GlobException.Reason.INVALID_VALUE, field.getKey() + ": a " + Secrets.MASK
+                            + " stands for no stored value here (the list changed length?): type the values again");
+                }
             }
             Paths.put(value, field.getKey(), v);
         }

@@ -80,25 +80,43 @@ final class Paths {
 
     /**
      * Replaces in {@code target} what was {@code before} (the keys a form does not cover) by {@code after}: keys gone
-     * from it are removed, the others set (objects merged key by key, so fields nested in them stay).
+     * from it are removed — an object that also holds form fields only loses its other keys — and the others set
+     * (objects merged key by key, so the fields nested in them stay).
+     *
+     * @param fields the form's field ids (dotted paths from the glob's root)
+     * @param prefix the path of {@code target} from the root ("" or "db.")
+     * @throws IllegalArgumentException when {@code after} puts a value that is not an object where form fields live
      */
     @SuppressWarnings("unchecked")
-    static void replaceRest(Map<String, Object> target, Map<String, Object> before, Map<String, Object> after) {
+    static void replaceRest(Map<String, Object> target, Map<String, Object> before, Map<String, Object> after,
+            java.util.List<String> fields, String prefix) {
         for (Map.Entry<String, Object> old : before.entrySet()) {
             String key = old.getKey();
             if (!after.containsKey(key)) {
-                target.remove(key);
+                if (holdsFields(fields, prefix + key) && target.get(key) instanceof Map<?, ?> t
+                        && old.getValue() instanceof Map<?, ?> o) {
+                    replaceRest((Map<String, Object>) t, (Map<String, Object>) o, Map.of(), fields, prefix + key + ".");
+                } else {
+                    target.remove(key);
+                }
             }
         }
         for (Map.Entry<String, Object> now : after.entrySet()) {
-            Object current = target.get(now.getKey());
+            String key = now.getKey();
+            Object current = target.get(key);
             if (now.getValue() instanceof Map<?, ?> a && current instanceof Map<?, ?> t) {
-                Map<String, Object> b = before.get(now.getKey()) instanceof Map<?, ?> o ? (Map<String, Object>) o
-                        : Map.of();
-                replaceRest((Map<String, Object>) t, b, (Map<String, Object>) a);
+                Map<String, Object> b = before.get(key) instanceof Map<?, ?> o ? (Map<String, Object>) o : Map.of();
+                replaceRest((Map<String, Object>) t, b, (Map<String, Object>) a, fields, prefix + key + ".");
+            } else if (current instanceof Map && holdsFields(fields, prefix + key)) {
+                throw new IllegalArgumentException("Other keys: " + prefix + key + " holds fields of the form; "
+                        + "it stays an object (edit its fields in the form)");
             } else {
-                target.put(now.getKey(), now.getValue());
+                target.put(key, now.getValue());
             }
         }
+    }
+
+    private static boolean holdsFields(java.util.List<String> fields, String path) {
+        return fields.stream().anyMatch(id -> id.startsWith(path + "."));
     }
 }

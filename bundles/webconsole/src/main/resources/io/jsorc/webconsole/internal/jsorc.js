@@ -164,10 +164,6 @@
         return v !== null && typeof v === 'object' && !Array.isArray(v);
     }
 
-    function copy(v) {
-        return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
-    }
-
     /** The value at a dotted id: a literal key first, then a path into nested objects (as the store does). */
     function lookup(obj, id) {
         if (!isObject(obj)) {
@@ -186,37 +182,6 @@
             }
         }
         return {found: false};
-    }
-
-    function remove(obj, id) {
-        if (!isObject(obj)) {
-            return;
-        }
-        if (Object.prototype.hasOwnProperty.call(obj, id)) {
-            delete obj[id];
-            return;
-        }
-        for (var dot = id.indexOf('.'); dot > 0; dot = id.indexOf('.', dot + 1)) {
-            var key = id.substring(0, dot);
-            var inner = obj[key];
-            if (isObject(inner) && lookup(inner, id.substring(dot + 1)).found) {
-                remove(inner, id.substring(dot + 1));
-                if (Object.keys(inner).length === 0) {
-                    delete obj[key];
-                }
-                return;
-            }
-        }
-    }
-
-    /** What the form's fields do not cover, edited as JSON. */
-    function rest(value, fields) {
-        var left = copy(value);
-        if (!isObject(left)) {
-            return {};
-        }
-        fields.forEach(function (f) { remove(left, f.id); });
-        return left;
     }
 
     function text(v) {
@@ -279,8 +244,12 @@
 
     function fieldValue(field, node) {
         if (field.cardinality !== 0) {
-            return node.value.split('\n').filter(function (l) { return l.trim() !== ''; })
-                .map(function (l) { return convert(field, l); });
+            // one value per line; an empty line is a null (as one is shown), trailing empty lines are nothing
+            var lines = node.value.split('\n');
+            while (lines.length && lines[lines.length - 1].trim() === '') {
+                lines.pop();
+            }
+            return lines.map(function (l) { return l.trim() === '' ? null : convert(field, l); });
         }
         if (node.type === 'checkbox') {
             return node.checked;
@@ -310,7 +279,6 @@
         var raw = !glob.form || (glob.value !== null && !isObject(glob.value));
         var fields = raw ? [] : glob.form.fields;
         var value = glob.value;
-        var before = rest(value, fields);
         var block = section('Edit ' + glob.name + ' (revision ' + glob.revision + ')', 'jsorc-form');
         block.id = 'jsorc-form-block';
         var body = block.lastChild;
@@ -330,8 +298,8 @@
                     el('div', {'class': 'jsorc-field-error ui-state-error-text', 'data-error-for': f.id})])
             ]);
         });
-        var restText = el('textarea', {id: 'jsorc-rest', rows: raw ? 12 : 4, cols: 60},
-            [raw ? JSON.stringify(value, null, 2) : (Object.keys(before).length ? JSON.stringify(before, null, 2) : '{}')]);
+        // the server's own JSON text: numbers shown (and sent back) exactly as stored
+        var restText = el('textarea', {id: 'jsorc-rest', rows: raw ? 12 : 4, cols: 80}, [raw ? glob.raw : glob.rest]);
         var restInitial = restText.value;
         rows.push(el('tr', {}, [el('td', {}, [el('label', {'for': 'jsorc-rest',
             text: raw ? 'Value (JSON)' : 'Other keys (JSON)'})]),

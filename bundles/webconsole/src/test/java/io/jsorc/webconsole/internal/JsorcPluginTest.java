@@ -205,9 +205,45 @@ class JsorcPluginTest {
     }
 
     @Test
+    void theOtherKeysAreEditedAsExactTextAndNeverTakeTheFormsFieldsWithThem() throws Exception {
+        org.osgi.service.metatype.MetaTypeProvider provider = echoMetaType();
+        plugin.setMetaTypes(provider);
+        try {
+            kit.globs().set("ECHO_CONFIG", "{\"enabled\":true,\"word\":\"hi\",\"api_key\":\"k\",\"ratio\":1.0,"
+                    + "\"big\":9223372036854775808}", null, TestKit.TEST);
+            JsonNode glob = get("/glob.json?name=ECHO_CONFIG").body();
+            assertEquals("{\"enabled\":true,\"api_key\":\"********\",\"ratio\":1.0,\"big\":9223372036854775808}",
+                    glob.get("rest").asText(), "the store's own text, masked, without the form's fields");
+            // the user removes enabled from the other keys: the rest stays exactly as stored
+            Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision() + ",\"fields\":{},"
+                    + "\"rest\":\"{\\\"api_key\\\":\\\"********\\\",\\\"ratio\\\":1.0,\\\"big\\\":9223372036854775808}\"}");
+            assertEquals(200, saved.status(), saved.body().toString());
+            assertEquals("{\"word\":\"hi\",\"api_key\":\"k\",\"ratio\":1.0,\"big\":9223372036854775808,"
+                    + "\"enabled\":true}", kit.globs().get("ECHO_CONFIG").orElseThrow().json(),
+                    "enabled came back from the service's defaults at its refresh; nothing else changed");
+        } finally {
+            plugin.unsetMetaTypes(provider);
+        }
+    }
+
+    @Test
+    void otherKeysCannotReplaceAnObjectHoldingFormFields() throws Exception {
+        Map<String, Object> value = new LinkedHashMap<>(Map.of("db", new LinkedHashMap<>(Map.of("host", "h",
+                "pool", 5))));
+        Map<String, Object> before = new LinkedHashMap<>(Map.of("db", new LinkedHashMap<>(Map.of("pool", 5))));
+        Paths.replaceRest(value, before, Map.of(), java.util.List.of("db.host"), "");
+        assertEquals(Map.of("db", Map.of("host", "h")), value, "db loses its other keys, keeps the field");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Paths.replaceRest(value,
+                Map.of(), Map.of("db", 5), java.util.List.of("db.host"), ""));
+        Paths.replaceRest(value, Map.of(), Map.of("db", Map.of("pool", 6)), java.util.List.of("db.host"), "");
+        assertEquals(Map.of("db", Map.of("host", "h", "pool", 6)), value);
+    }
+
+    @Test
     void aGlobWithoutAFormIsSavedAsJsonText() throws Exception {
         kit.globs().set("ITEST_LIST", "[1,2.50]", null, TestKit.TEST);
         long rev = kit.globs().get("ITEST_LIST").orElseThrow().revision();
+        assertEquals("[1,2.50]", get("/glob.json?name=ITEST_LIST").body().get("raw").asText(), "shown as stored");
         Answer saved = postJson("/save.json", "{\"name\":\"ITEST_LIST\",\"rev\":" + rev + ",\"raw\":\"[1,2.50,3]\"}");
         assertEquals(200, saved.status(), saved.body().toString());
         assertEquals("[1,2.50,3]", kit.globs().get("ITEST_LIST").orElseThrow().json());
@@ -278,6 +314,11 @@ class JsorcPluginTest {
             assertEquals(200, saved.status(), saved.body().toString());
             assertEquals("{\"enabled\":true,\"word\":\"ho\",\"api_key\":\"k\",\"dsn\":\"db-pass-1\","
                     + "\"pins\":[\"p1\",null,\"new\"]}", kit.globs().get("ECHO_CONFIG").orElseThrow().json());
+            Answer shorter = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
+                    + ",\"fields\":{\"pins\":[\"********\",\"x\"]}}");
+            assertEquals(400, shorter.status(), "a mask in a list that changed length stands for nothing");
+            assertTrue(shorter.body().get("message").asText().startsWith("pins: a ******** stands for no stored value"));
+            assertTrue(kit.globs().get("ECHO_CONFIG").orElseThrow().json().contains("\"p1\""));
         } finally {
             plugin.unsetMetaTypes(provider);
         }

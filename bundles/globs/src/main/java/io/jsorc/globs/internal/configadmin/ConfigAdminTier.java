@@ -134,13 +134,22 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     public Optional<StoredGlob> get(String name) throws IOException {
         synchronized (lock(name)) {
             Optional<Found> found = find(name);
-            found.filter(Found::revisioned).ifPresent(f -> known.putIfAbsent(name, f.glob()));
+            // a form save not handled yet is not remembered as ours: the watcher must still see it as an edit
+            found.filter(Found::revisioned).filter(f -> !f.formPending())
+                    .ifPresent(f -> known.putIfAbsent(name, f.glob()));
             return found.map(Found::glob);
         }
     }
 
-    /** A glob as read, and whether its configuration carried a revision. */
-    private record Found(StoredGlob glob, boolean revisioned) {
+    /**
+     * A glob as read, whether its configuration carried a revision, and whether it holds a typed form's save
+     * (per-field properties) that the watcher has not turned into a revision yet.
+     */
+    private record Found(StoredGlob glob, boolean revisioned, boolean formPending) {
+
+        Found(StoredGlob glob, boolean revisioned) {
+            this(glob, revisioned, false);
+        }
     }
 
     /**
@@ -163,12 +172,18 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
         if (props.isEmpty()) {
             return Optional.empty();
         }
-        if (!FormFields.of(props.get()).isEmpty()) {
-            // a form save the watcher has not handled yet: until it is validated, it is not the glob
-            StoredGlob ours = known.get(name);
-            return ours == null ? Optional.empty() : Optional.of(new Found(ours, true));
-        }
         StoredGlob found = GlobConfig.fromProperties(name, props.get(), externalOrigin(props.get()));
+        if (!FormFields.of(props.get()).isEmpty()) {
+            StoredGlob ours = known.get(name);
+            if (ours == null) {
+                // a form creating the glob: served as it is (checked as any read is), never taken for ours
+                return Optional.of(new Found(found, props.get().containsKey(GlobConfig.REVISION), true));
+            }
+            if (!GlobConfig.sameRevision(ours, found)) {
+                // a form save the watcher has not handled yet: until it is validated, reads get the last known glob
+                return Optional.of(new Found(ours, true, true));
+            }
+        }
         if (!props.get().containsKey(GlobConfig.REVISION)) {
             return Optional.of(new Found(found, false));
         }
@@ -214,8 +229,12 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     @Override
     public boolean compareAndSet(String name, long expectedRevision, StoredGlob glob) throws IOException {
         synchronized (lock(name)) {
-            Optional<StoredGlob> current = read(name);
-            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())) {
+            Optional<Found> found = find(name);
+            Optional<StoredGlob> current = found.map(Found::glob);
+            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())
+                    || found.get().formPending()) {
+                // a form save not handled yet is an edit too: the watcher takes it first (the writer gets a stale
+                // refusal and reads again), so it is never overwritten unseen
                 return false;
             }
             store(glob);
@@ -272,8 +291,10 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     @Override
     public boolean delete(String name, long expectedRevision) throws IOException {
         synchronized (lock(name)) {
-            Optional<StoredGlob> current = read(name);
-            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())) {
+            Optional<Found> read = find(name);
+            Optional<StoredGlob> current = read.map(Found::glob);
+            if (current.isEmpty() || current.get().revision() != expectedRevision || editedBehindOurBack(current.get())
+                    || read.get().formPending()) {
                 return false;
             }
             // Config Admin first: when it fails, the file (what survives `clean`) and our bookkeeping are untouched
@@ -416,6 +437,7 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private boolean staleAfterDelete(String name, Map<String, Object> props) {
         Deletion gone = deleted.get(name);
         return gone != null && gone.ours() && props.containsKey(GlobConfig.REVISION)
+                && FormFields.of(props).isEmpty() // a form save is an operator's act, never an echo
                 && GlobConfig.asLong(props.get(GlobConfig.REVISION), Long.MAX_VALUE) <= gone.revision();
     }
 

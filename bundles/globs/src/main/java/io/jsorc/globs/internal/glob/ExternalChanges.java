@@ -158,34 +158,15 @@ final class ExternalChanges {
                     edited.origin(), why, previous.get().revision());
             restore(tier, edited, previous.get(), why);
             refused.refused(name, edited.origin(), why + " (revision " + previous.get().revision() + " restored)");
-        } else if (edited.revision() <= 1 && !"file".equals(edited.origin().source()) && undo(tier, edited)) {
-            // created in Config Admin (a form of a declared glob not stored yet, config:edit of a new PID): nothing
-            // was there, nothing stays (an operator's etc/ file, or a glob that existed, is never deleted)
-            LOG.warn("Refused the edit of glob {} made in {} by {}: {}. No valid value of {} was known, so the edit "
-                    + "is deleted", name, tier.name(), edited.origin(), why, name);
-            refused.refused(name, edited.origin(), why + " (deleted: no valid value was known)");
         } else {
-            // an operator's file is never deleted: it stays, and reads of it fail until a valid value is written
+            // never deleted (an operator's file, a form's first save): it stays, and reads of it fail until a valid
+            // value is written
             LOG.warn("Refused the edit of glob {} made in {} by {}: {}. No earlier valid value is known, so it is "
                     + "left as it is; reads of {} fail until a valid value is written", name, tier.name(),
                     edited.origin(), why, name);
             refusedInPlace.put(name, edited.json());
             refused.refused(name, edited.origin(), why + " (left as it is: no earlier valid value is known)");
         }
-    }
-
-    /** Deletes a refused edit that created its glob; false when that failed (it is then left as it is). */
-    private boolean undo(GlobTier tier, StoredGlob edited) {
-        try {
-            if (tier.delete(edited.name(), edited.revision())) {
-                tiers.removeBelow(tier, edited.name(), edited.revision());
-                return true;
-            }
-        } catch (Exception e) {
-            LOG.warn("Could not delete the refused edit of glob {} in {}: {}", edited.name(), tier.name(),
-                    e.toString());
-        }
-        return false;
     }
 
     private void restore(GlobTier tier, StoredGlob bad, StoredGlob good, String why) {

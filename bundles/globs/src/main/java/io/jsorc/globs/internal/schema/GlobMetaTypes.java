@@ -136,9 +136,11 @@ public final class GlobMetaTypes implements MetaTypeProvider {
             ads.add(new Ad(field, currentDefaults(field, value)));
         }
         long revision = current.map(GlobValue::revision).orElse(0L);
-        ads.add(new Ad(new Field("jsorc.revision", "Revision (loaded)", "The revision this form shows. Leave it as "
+        if (revision > 0) { // a glob not stored yet: its first save is an edit without a revision
+            ads.add(new Ad(new Field("jsorc.revision", "Revision (loaded)", "The revision this form shows. Leave it as "
                 + "it is: a save made on an older revision is refused, so nobody's newer edit is overwritten.",
-                Type.LONG, 0, List.of(), List.of(), null, null, false), new String[] {Long.toString(revision)}));
+                    Type.LONG, 0, List.of(), List.of(), null, null, false), new String[] {Long.toString(revision)}));
+        }
         String description = (schema.description().isEmpty() ? "" : schema.description() + " ")
                 + "Config glob " + name + (schema.declared() ? " (declared by " + schema.source() + ")" : "")
                 + ". A save is validated like jsorc:config-set; it does not refresh the service "

@@ -191,12 +191,40 @@ class FormEditTest {
     }
 
     @Test
-    void aBadFormCreatingADeclaredGlobIsRefusedAndDeleted() {
-        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", "many", "jsorc.revision", 0L));
+    void aBadFormCreatingADeclaredGlobIsRefusedAndReadsOfItFail() {
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", "many"));
         await().untilAsserted(() -> assertEquals(1, refusals().size()));
-        assertTrue(refusals().get(0).getProperty("message").toString().contains("deleted: no valid value was known"));
-        await().untilAsserted(() -> assertFalse(admin.store.containsKey(GlobConfig.pid("R_CONFIG"))));
-        assertFalse(access.store().exists("R_CONFIG"));
+        assertTrue(refusals().get(0).getProperty("message").toString().contains("left as it is"));
+        GlobException e = assertThrows(GlobException.class, () -> access.store().get("R_CONFIG"));
+        assertTrue(e.getMessage().contains("port must be an integer, not a string"), e.getMessage());
+        // corrected and saved again: taken as the glob
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", 5));
+        await().ignoreExceptions().untilAsserted(() -> assertEquals("{\"port\":5}",
+                access.store().get("R_CONFIG").orElseThrow().json()));
+    }
+
+    @Test
+    void aFormCreatingAGlobAfterOurDeleteIsAnEditNotAStaleEcho() {
+        access.store().set("R_CONFIG", VALUE, null, ME);
+        access.store().delete("R_CONFIG", null, ME);
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), Map.of("port", 7, "jsorc.revision", 1L));
+        await().ignoreExceptions().untilAsserted(() -> assertEquals("{\"port\":7}",
+                access.store().get("R_CONFIG").orElseThrow().json()));
+        assertEquals(2, access.store().get("R_CONFIG").orElseThrow().revision(), "continues from the deleted one");
+    }
+
+    @Test
+    void aWriteWhileAFormSaveAwaitsTheWatcherIsStaleAndTheFormSaveIsTaken() {
+        access.store().set("R_CONFIG", VALUE, null, ME);
+        Map<String, Object> form = config();
+        form.put("port", 6390);
+        admin.store.put(GlobConfig.pid("R_CONFIG"), new java.util.Hashtable<>(form)); // its event not yet handled
+        GlobException e = assertThrows(GlobException.class,
+                () -> access.store().set("R_CONFIG", VALUE.replace("6379", "7000"), 1L, ME));
+        assertEquals(GlobException.Reason.STALE_REVISION, e.reason());
+        admin.externalUpdate(GlobConfig.pid("R_CONFIG"), form); // the event arrives
+        await().untilAsserted(() -> assertEquals(2, access.store().get("R_CONFIG").orElseThrow().revision()));
+        assertTrue(access.store().get("R_CONFIG").orElseThrow().json().contains("6390"));
     }
 
     @Test
