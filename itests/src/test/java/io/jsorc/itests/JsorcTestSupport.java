@@ -47,7 +47,7 @@ public abstract class JsorcTestSupport {
 
     /** Symbolic names of the bundles feature {@code jsorc} must bring up. */
     protected static final String[] JSORC_BUNDLES = {"io.jsorc.api", "io.jsorc.meta", "io.jsorc.globs", "io.jsorc.shell",
-        "io.jsorc.loop", "io.jsorc.http"};
+        "io.jsorc.loop", "io.jsorc.http", "io.jsorc.webconsole"};
 
     protected static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
