@@ -66,4 +66,14 @@ public interface GlobStore {
 
     /** Parses JSON text into a plain value; {@link GlobException} with reason INVALID_VALUE when it is not JSON. */
     Object parse(String json);
+
+    /**
+     * The last revisions of glob {@code name} this node has stored (at most 20, newest first): its value, when, who
+     * and from where, whoever wrote it (every surface, a file edit, defaults). Values are as stored (not masked: mask
+     * them to show them). A delete is not a revision; the revisions before it stay, so a deleted glob can be rolled
+     * back by writing one of them again. Empty for a name never written here.
+     *
+     * @since 1.2
+     */
+    java.util.List<StoredGlob> history(String name);
 }

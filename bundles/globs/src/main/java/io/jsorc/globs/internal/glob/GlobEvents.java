@@ -72,6 +72,21 @@ final class GlobEvents implements AutoCloseable {
      * Posts a refused outside edit ({@link Topics#EDIT_REFUSED}: {@code name}, {@code message}, the origin of the
      * edit and {@code time}) after the events published before it; the JsOrc Web Console page shows them.
      */
+    /** Runs {@code task} on the event thread, after everything published before it (a store that stops drops it). */
+    void run(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("A glob store task failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("A glob store task was dropped: the store is stopping");
+        }
+    }
+
     void refused(String name, io.jsorc.api.config.Origin origin, String message) {
         try {
             executor.execute(() -> post(Refusals.event(name, origin, message), name));

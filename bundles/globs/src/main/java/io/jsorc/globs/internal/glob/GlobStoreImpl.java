@@ -66,6 +66,7 @@ public final class GlobStoreImpl implements GlobStore {
 
     private volatile Limits limits;
     private volatile Schemas schemas;
+    private volatile GlobHistory history = new GlobHistory(null);
     private final Tiers tiers = new Tiers();
     private final List<GlobListener> listeners = new CopyOnWriteArrayList<>();
     private volatile EventAdmin eventAdmin;
@@ -98,6 +99,10 @@ public final class GlobStoreImpl implements GlobStore {
     public GlobStoreImpl(Config config,
             @Reference(target = "(" + GlobTier.TIER_NAME + "=configadmin)") GlobTier durable) {
         this(limitsFrom(config, Limits.DEFAULT));
+        String data = System.getProperty("karaf.data");
+        if (data != null && !data.isBlank()) {
+            history = new GlobHistory(java.nio.file.Paths.get(data, "jsorc", "history"));
+        }
         addTier(durable);
     }
 
@@ -264,6 +269,8 @@ public final class GlobStoreImpl implements GlobStore {
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i) instanceof Tiers.Written written) {
                     Origin origin = batch.get(i).origin();
+                    GlobHistory kept = history;
+                    events.run(() -> kept.record(written.glob()));
                     events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
                             written.glob().time()));
                     events.audit(AuditEntry.globSet(name, written.glob().revision(), Json.parse(written.glob().json()),
@@ -284,7 +291,12 @@ public final class GlobStoreImpl implements GlobStore {
         }
         Object value;
         try {
-            value = tiers.read(event.name()).map(glob -> Json.parse(glob.json())).orElse(null);
+            Optional<StoredGlob> stored = tiers.read(event.name());
+            value = stored.map(glob -> Json.parse(glob.json())).orElse(null);
+            stored.filter(glob -> glob.revision() == event.newRevision()).ifPresent(glob -> {
+                GlobHistory kept = history;
+                events.run(() -> kept.record(glob));
+            });
         } catch (RuntimeException unreadable) {
             value = null;
         }
@@ -353,6 +365,12 @@ public final class GlobStoreImpl implements GlobStore {
             write(name, canonical(name, Json.write(merged)), current.get().revision(), origin);
         }
         return merged;
+    }
+
+    @Override
+    public List<StoredGlob> history(String name) {
+        GlobRules.checkName(name);
+        return history.of(name);
     }
 
     @Override

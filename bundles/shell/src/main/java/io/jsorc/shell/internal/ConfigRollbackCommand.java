@@ -1,0 +1,48 @@
+package io.jsorc.shell.internal;
+
+import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.StoredGlob;
+import java.io.PrintStream;
+import java.util.Optional;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code jsorc:config-rollback NAME REV}: writes a kept revision's value again, as a new revision (compare-and-set on
+ * the revision it read, so an edit made meanwhile is not overwritten). Like any edit it only stores:
+ * {@code jsorc:service-refresh} applies it. Also brings back a deleted glob.
+ */
+@Command(scope = "jsorc", name = "config-rollback", description = "Writes a kept revision of a glob again, as a new "
+        + "revision; run jsorc:service-refresh to apply.")
+@Service
+public class ConfigRollbackCommand implements Action {
+
+    @Reference
+    GlobStore globs;
+
+    @Argument(index = 0, name = "name", description = "The glob name", required = true)
+    @Completion(ConfigNameCompleter.class)
+    String name;
+
+    @Argument(index = 1, name = "revision", description = "The kept revision to go back to", required = true)
+    long revision;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Object execute() throws Exception {
+        return Refused.guard(() -> {
+            StoredGlob target = ConfigDiffCommand.revision(globs, name, revision);
+            Optional<GlobValue> current = globs.get(name);
+            long now = globs.set(name, target.json(), current.map(GlobValue::revision).orElse(0L),
+                    ConsoleUser.origin());
+            out.println("Rolled " + name + " back to revision " + revision + ": now revision " + now
+                    + " (jsorc:service-refresh applies it)");
+        });
+    }
+}
