@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code GET jsorc/state.json}: services, automation, globs, refused outside edits;</li>
  * <li>{@code GET jsorc/glob.json?name=X}: a glob's masked value, revision and form (the fields of the MetaType the
- * glob store publishes for {@code jsorc.glob.X}: declared by the service, else inferred), and its recent changes
- * ({@link RecentChanges});</li>
+ * glob store publishes for {@code jsorc.glob.X}: declared by the service, else inferred), and the revisions the
+ * store keeps ({@code GlobStore.history}), masked;</li>
  * <li>{@code POST jsorc/save.json} {@code {"name","rev","fields","rest"}} or {@code {"name","rev","raw"}}: exactly
  * {@code config_set} with that revision of the stored value with the changed fields set (a {@code ********} left as
  * loaded keeps the secret), then {@code service_refresh} of every service reading the glob; 400 naming the field,
@@ -74,24 +74,23 @@ public final class JsorcPlugin extends HttpServlet {
     static final String LABEL = "jsorc";
     static final String REQUESTED_BY = "X-Requested-By";
     private static final int MAX_BODY = 1024 * 1024;
+    private static final int MAX_HISTORY_CHARS = 2000;
 
     private final transient ObjectMapper mapper = new ObjectMapper();
     private final transient MetaService meta;
     private final transient ConfigApi config;
     private final transient GlobStore globs;
     private final transient RefusedEdits refused;
-    private final transient RecentChanges changes;
     private transient volatile AutomationProvider automation;
     private transient volatile MetaTypeProvider metatypes;
 
     @Activate
     public JsorcPlugin(@Reference MetaService meta, @Reference ConfigApi config, @Reference GlobStore globs,
-            @Reference RefusedEdits refused, @Reference RecentChanges changes) {
+            @Reference RefusedEdits refused) {
         this.meta = meta;
         this.config = config;
         this.globs = globs;
         this.refused = refused;
-        this.changes = changes;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -277,17 +276,14 @@ public final class JsorcPlugin extends HttpServlet {
         out.put("rest", shown instanceof Map<?, ?> map ? globs.toJson(rest(map, form)) : null);
         out.put("form", form);
         List<Map<String, Object>> history = new ArrayList<>();
-        changes.of(name).forEach(entry -> history.add(new LinkedHashMap<>(entry))); // masked below: copies
-        if (!secret.isEmpty()) {
-            for (Map<String, Object> entry : history) {
-                if (entry.get("value") instanceof String text) {
-                    try {
-                        entry.put("value", globs.toJson(maskFields(globs.parse(text), secret)));
-                    } catch (GlobException cutOrUnreadable) {
-                        entry.put("value", Secrets.MASK); // abbreviated: no longer JSON, so not maskable by field
-                    }
-                }
-            }
+        for (io.jsorc.api.config.StoredGlob kept : globs.history(name)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("revision", kept.revision());
+            entry.put("time", kept.time().toEpochMilli());
+            entry.put("origin", kept.origin().toString());
+            String text = globs.toJson(maskFields(Secrets.mask(globs.parse(kept.json())), secret));
+            entry.put("value", text.length() > MAX_HISTORY_CHARS ? text.substring(0, MAX_HISTORY_CHARS) + "…" : text);
+            history.add(entry);
         }
         out.put("history", history);
         json(resp, 200, out);

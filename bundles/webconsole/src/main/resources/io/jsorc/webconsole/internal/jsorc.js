@@ -315,11 +315,11 @@
             button('Close', {id: 'jsorc-close'}, function () { block.parentNode.removeChild(block); })
         ]));
         var history = glob.history || [];
-        body.appendChild(el('div', {'class': 'jsorc-subheader', text: 'Recent changes (since this page\'s bundle started; '
-            + 'the full trail is data/log/jsorc-audit.log)'}));
+        body.appendChild(el('div', {'class': 'jsorc-subheader', text: 'History (the last revisions kept on this node; '
+            + 'jsorc:config-diff and jsorc:config-rollback work on them; the full trail is data/log/jsorc-audit.log)'}));
         body.appendChild(history.length === 0 ? el('p', {text: 'None seen yet.'})
             : table(['Revision', 'When', 'By', 'Value'], history.map(function (h) {
-                return el('tr', {}, [cell((h.action === 'config_delete' ? 'deleted ' : '') + h.revision),
+                return el('tr', {}, [cell(h.revision),
                     cell(new Date(h.time).toISOString()), cell(h.origin), cell(h.value, {'class': 'jsorc-value'})]);
             }), 'jsorc-history-table'));
         root.appendChild(block);

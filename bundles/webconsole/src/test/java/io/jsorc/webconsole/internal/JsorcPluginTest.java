@@ -40,7 +40,6 @@ class JsorcPluginTest {
     static String host;
     static JsorcPlugin plugin;
     static final RefusedEdits REFUSED = new RefusedEdits();
-    static final RecentChanges CHANGES = new RecentChanges();
     static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     /** Reads ECHO_CONFIG; its app is the configured word. */
@@ -70,7 +69,7 @@ class JsorcPluginTest {
     static void serve() throws Exception {
         kit = TestKit.create();
         kit.register("echo", Echo::new);
-        plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED, CHANGES);
+        plugin = new JsorcPlugin(kit.meta(), kit.configApi(), kit.globs(), REFUSED);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -304,9 +303,8 @@ class JsorcPluginTest {
             assertFalse(glob.toString().contains("db-pass-1"));
             assertEquals("Echo.", glob.get("form").get("description").asText(), "the Configuration Manager's note cut");
             assertEquals("password", glob.get("form").get("fields").get(0).get("type").asText());
-            CHANGES.handleEvent(new Event("jsorc/audit/CONFIG_SET", Map.of("action", "config_set", "target",
-                    "ECHO_CONFIG", "revision", revision(), "origin", "t@test/n", "time", 1L,
-                    "value", "{\"dsn\":\"db-pass-1\",\"word\":\"hi\"}")));
+            org.awaitility.Awaitility.await("the revision kept").atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> kit.globs().history("ECHO_CONFIG").get(0).revision() == revision());
             assertFalse(get("/glob.json?name=ECHO_CONFIG").body().get("history").toString().contains("db-pass-1"),
                     "the history masks declared password fields too");
             Answer saved = postJson("/save.json", "{\"name\":\"ECHO_CONFIG\",\"rev\":" + revision()
@@ -429,16 +427,17 @@ class JsorcPluginTest {
     }
 
     @Test
-    void aGlobShowsItsRecentChangesFromTheAuditTrailNewestFirstAndBounded() throws Exception {
-        for (int i = 1; i <= RecentChanges.KEEP + 3; i++) {
-            CHANGES.handleEvent(new Event("jsorc/audit/CONFIG_SET", Map.of("action", "config_set", "target",
-                    "ECHO_CONFIG", "revision", (long) i, "origin", "admin@webconsole/n", "time", 1000L + i,
-                    "value", "{\"api_key\":\"********\",\"n\":" + i + "}")));
+    void aGlobShowsTheRevisionsTheStoreKeepsNewestFirstMasked() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            kit.globs().set("HIST_CONFIG", "{\"api_key\":\"k-" + i + "\",\"n\":" + i + "}", null, TestKit.TEST);
         }
-        JsonNode history = get("/glob.json?name=ECHO_CONFIG").body().get("history");
-        assertEquals(RecentChanges.KEEP, history.size());
-        assertEquals(RecentChanges.KEEP + 3, history.get(0).get("revision").asLong());
-        assertEquals("admin@webconsole/n", history.get(0).get("origin").asText());
+        org.awaitility.Awaitility.await("3 revisions kept").atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> kit.globs().history("HIST_CONFIG").size() == 3);
+        JsonNode history = get("/glob.json?name=HIST_CONFIG").body().get("history");
+        assertEquals(3, history.size());
+        assertEquals(kit.globs().get("HIST_CONFIG").orElseThrow().revision(), history.get(0).get("revision").asLong());
+        assertEquals("{\"api_key\":\"********\",\"n\":3}", history.get(0).get("value").asText());
+        assertFalse(history.toString().contains("k-"), "secrets masked");
         assertEquals(0, get("/glob.json?name=OTHER_CONFIG").body().get("history").size());
     }
 
