@@ -21,7 +21,7 @@ public @interface RedisConfig {
     @AttributeDefinition(name = "Quiet", description = "Log less about this service.")
     boolean quiet() default false;
 
-    @AttributeDefinition(name = "Host", description = "The Redis server's host name or address.")
+    @AttributeDefinition(name = "Host", min = "1", description = "The Redis server's host name or address.")
     String host() default "localhost";
 
     @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "The Redis server's port.")
@@ -30,7 +30,8 @@ public @interface RedisConfig {
     @AttributeDefinition(name = "Database", min = "0", description = "The logical database (SELECT).")
     int db() default 1;
 
-    @AttributeDefinition(name = "User", required = false, description = "The ACL user (Redis 6+); empty: default.")
+    @AttributeDefinition(name = "User", type = AttributeType.PASSWORD, required = false,
+            description = "The ACL user (Redis 6+), a secret like the password; empty: default.")
     String user();
 
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,

@@ -20,6 +20,9 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -70,6 +73,9 @@ public class RedisService extends CommonService<RedisClient> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisService.class);
 
+    /** "Redis at host:port" of the running app, for the failure of a wrapper's call. */
+    private volatile String where = "Redis";
+
     @Override
     protected Map<String, Object> buildConfig(Hook hook) {
         return hook.serviceGlob(CONFIG, DEFAULTS);
@@ -95,6 +101,7 @@ public class RedisService extends CommonService<RedisClient> {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(config.pool__size());
         pool.setMaxIdle(config.pool__size());
+        pool.setTestOnBorrow(true); // a connection Redis closed meanwhile is replaced, not handed to a caller
         pool.setJmxEnabled(false); // no MBean per pool: it would outlive a redeploy's class loader
         RedisClient app = RedisClient.builder().hostAndPort(new HostAndPort(config.host(), config.port()))
                 .clientConfig(client.build()).poolConfig(pool).build();
@@ -103,6 +110,12 @@ public class RedisService extends CommonService<RedisClient> {
             if (!"PONG".equals(pong)) {
                 throw new IllegalStateException(where + " answered PING with " + pong);
             }
+        } catch (JedisAccessControlException e) {
+            app.close();
+            throw new IllegalStateException(where + " refused the credentials: " + e.getMessage());
+        } catch (JedisDataException e) {
+            app.close();
+            throw new IllegalStateException(where + " refused the connection: " + e.getMessage());
         } catch (JedisException e) {
             app.close();
             throw new IllegalStateException(where + " is unreachable: " + reason(e));
@@ -110,7 +123,10 @@ public class RedisService extends CommonService<RedisClient> {
             app.close();
             throw e;
         }
-        LOG.info("{} reached (db {})", where, config.db());
+        this.where = where;
+        if (!isQuiet()) {
+            LOG.info("{} reached (db {})", where, config.db());
+        }
         return app;
     }
 
@@ -140,7 +156,9 @@ public class RedisService extends CommonService<RedisClient> {
         if (text == null || text.isBlank()) {
             text = chosen.getClass().getSimpleName();
         }
-        return Character.toLowerCase(text.charAt(0)) + text.substring(1);
+        // "Connection refused" reads "connection refused"; an acronym ("ERR", "WRONGPASS") stays as it is
+        return text.length() > 1 && Character.isLowerCase(text.charAt(1))
+                ? Character.toLowerCase(text.charAt(0)) + text.substring(1) : text;
     }
 
     private static Throwable network(Throwable error, int depth) {
@@ -162,9 +180,22 @@ public class RedisService extends CommonService<RedisClient> {
 
     // ------------------------------------------------------------------------------------------ the wrappers
 
+    /**
+     * Runs a wrapper's call when the service is RUNNING; otherwise answers as the original did. Redis lost while
+     * RUNNING fails the service (one line, as at start; the JsOrc loop or a refresh brings it back) and the call
+     * answers as not running.
+     */
     private <T> T whenRunning(T otherwise, Function<RedisClient, T> call) {
         RedisClient app = getApp();
-        return app == null || !isRunning() ? otherwise : call.apply(app);
+        if (app == null || !isRunning()) {
+            return otherwise;
+        }
+        try {
+            return call.apply(app);
+        } catch (JedisConnectionException e) {
+            failed(new IllegalStateException(where + " is unreachable: " + reason(e)));
+            return otherwise;
+        }
     }
 
     /** {@code GET name}; null when absent or not running. */
@@ -215,8 +246,22 @@ public class RedisService extends CommonService<RedisClient> {
         });
     }
 
-    /** {@code FLUSHDB} of this service's database; false when not running. */
+    /** The hash that holds the shared config globs (the original's, and the shared glob tier's). */
+    public static final String GLOBS_HASH = "global";
+
+    /**
+     * {@code FLUSHDB} of this service's database; false when not running.
+     *
+     * @throws IllegalStateException (nothing flushed) when the database holds the shared config globs (hash
+     *     {@value #GLOBS_HASH}): every node's configuration would go
+     */
     public boolean clear() {
-        return whenRunning(false, app -> "OK".equals(app.flushDB()));
+        return whenRunning(false, app -> {
+            if (app.exists(GLOBS_HASH)) {
+                throw new IllegalStateException("FLUSHDB refused: this database holds the shared config globs (hash "
+                        + GLOBS_HASH + "); nothing was flushed");
+            }
+            return "OK".equals(app.flushDB());
+        });
     }
 }

@@ -22,20 +22,24 @@ final class RedisServer implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/redis-server");
     final int port;
+    private final List<String> extra;
     private Process process;
 
-    RedisServer() throws IOException {
+    RedisServer(String... extra) throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
+        this.extra = List.of(extra);
     }
 
     RedisServer start() throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's redis-server (.ci/test does)");
         }
-        process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no")).redirectErrorStream(true)
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        command.addAll(extra);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         await("redis-server on port " + port + " answering PING").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(this::pong);
@@ -52,7 +56,8 @@ final class RedisServer implements AutoCloseable {
             InputStream in = socket.getInputStream();
             byte[] answer = new byte[7];
             int read = in.readNBytes(answer, 0, 7);
-            return read == 7 && new String(answer, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String text = new String(answer, 0, read, StandardCharsets.US_ASCII);
+            return text.equals("+PONG\r\n") || text.startsWith("-NOAUTH"); // up, with or without a password
         }
     }
 

@@ -61,8 +61,45 @@ class RedisServiceTest {
         assertEquals(List.of("META_CONFIG", "REDIS_CONFIG"), svc.hkeys("global"));
         assertEquals(1, svc.hdel("global", "META_CONFIG"));
         assertFalse(svc.hexists("global", "META_CONFIG"));
-        assertTrue(svc.clear());
-        assertEquals(List.of(), svc.hkeys("global"));
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                svc::clear);
+        assertEquals("FLUSHDB refused: this database holds the shared config globs (hash global); nothing was "
+                + "flushed", refused.getMessage());
+        assertEquals("{\"a\":1}", svc.hget("global", "REDIS_CONFIG"), "nothing flushed");
+        assertEquals(1, svc.hdel("global", "REDIS_CONFIG"));
+        svc.set("other", "x");
+        assertTrue(svc.clear(), "no shared globs here: flushed");
+        assertFalse(svc.exists("other"));
+    }
+
+    @Test
+    void redisLostWhileRunningFailsTheServiceAndTheWrappersAnswerAsNotRunning() throws Exception {
+        await("redis RUNNING").atMost(Duration.ofSeconds(10)).until(() -> state() == ServiceState.RUNNING);
+        RedisService svc = service();
+        assertTrue(svc.set("k", "v"));
+        redis.close();
+        assertNull(svc.get("k"), "answered as not running, nothing thrown at the caller");
+        await("redis FAILED").atMost(Duration.ofSeconds(10)).until(() -> state() == ServiceState.FAILED);
+        assertTrue(kit.meta().info(RedisService.NAME).orElseThrow().lastError().contains("is unreachable"));
+    }
+
+    @Test
+    void wrongCredentialsAreSaidAsSuch() throws Exception {
+        try (RedisServer guarded = new RedisServer("--requirepass", "s3cret").start()) {
+            kit.globs().set(RedisService.CONFIG, "{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":" + guarded.port
+                    + ",\"password\":\"wrong\"}", null, TestKit.TEST);
+            kit.meta().refresh(RedisService.NAME);
+            await("redis FAILED").atMost(Duration.ofSeconds(10)).until(() -> state() == ServiceState.FAILED);
+            String error = kit.meta().info(RedisService.NAME).orElseThrow().lastError();
+            assertTrue(error.contains("Redis at 127.0.0.1:" + guarded.port + " refused the credentials: WRONGPASS"),
+                    error);
+            assertFalse(error.contains("s3cret") || error.contains("wrong\""), error);
+            kit.globs().set(RedisService.CONFIG, "{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":" + guarded.port
+                    + ",\"password\":\"s3cret\"}", null, TestKit.TEST);
+            kit.meta().refresh(RedisService.NAME);
+            await("redis RUNNING with the password").atMost(Duration.ofSeconds(10))
+                    .until(() -> state() == ServiceState.RUNNING);
+        }
     }
 
     @Test

@@ -134,7 +134,7 @@ final class ExternalChanges {
         }
         long prevRev = previous.map(StoredGlob::revision).orElse(0L);
         // a glob created from outside after a delete continues from the deleted revision too
-        long rev = Math.max(Math.max(prevRev, tiers.deletedAt(name)), edited.revision()) + 1;
+        long rev = Math.max(Math.max(prevRev, tiers.createdAfter(name)), edited.revision()) + 1;
         StoredGlob next = new StoredGlob(name, text, rev, Instant.now(), edited.origin());
         if (!Tiers.call(() -> tier.compareAndSet(name, edited.revision(), next), "store the edit of " + name)) {
             LOG.warn("Glob {} changed again in {} while its edit was taken; the next change will be seen", name,

@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * The last {@value #KEEP} revisions of every glob this node stored, for {@code jsorc:config-history}, {@code -diff}
  * and {@code -rollback}. Kept in memory and, when a directory is given, in one file per glob
  * ({@code <dir>/<NAME>.history}: one JSON object per line, oldest first, mode 0600 — values hold secrets), rewritten
- * atomically after each revision. It is an aid, not the store: written after the revision is acknowledged, on the
- * store's event thread (never on the write path, without fsync); a history file that cannot be read or written costs
- * that glob's history (one WARN), never a write.
+ * atomically after each revision. It is an aid, not the store: a revision is added in memory at once, and its file
+ * written after the revision is acknowledged, on the store's event thread (never on the write path, without fsync);
+ * a history file that cannot be read or written costs that glob's history (one WARN), never a write. A glob created
+ * again after a delete continues after the newest revision kept (also across a restart), so numbers never repeat.
  *
- * <p>Thread-safety: {@link #record} runs on one thread (the store's event thread); {@link #of} from any.
+ * <p>Thread-safety: {@link #add} runs under the store's lock of the name, {@link #save} on its event thread,
+ * {@link #of} from any thread.
  */
 final class GlobHistory {
 
@@ -43,24 +45,45 @@ final class GlobHistory {
         this.dir = dir;
     }
 
-    /** Adds a revision (an older or equal revision than the newest kept is ignored: a replay). */
-    void record(StoredGlob glob) {
-        Deque<StoredGlob> revisions = loaded(glob.name());
+    /**
+     * Adds a revision in memory, at once (under the store's name lock, so a command right after the write finds it);
+     * returns what to {@link #save} (off the write path), or null when it is not newer than the newest kept (new
+     * revisions always are: a glob created again continues after its history).
+     */
+    List<StoredGlob> add(StoredGlob glob) {
+        Deque<StoredGlob> revisions = byName.computeIfAbsent(glob.name(), this::load);
         synchronized (revisions) {
-            if (!revisions.isEmpty() && revisions.peekLast().revision() >= glob.revision()) {
-                return;
+            StoredGlob newest = revisions.peekLast();
+            if (newest != null && newest.revision() >= glob.revision()) {
+                return null; // seen already (our write, then its event), or older than what is kept: never rewritten
             }
             revisions.addLast(glob);
             while (revisions.size() > KEEP) {
                 revisions.removeFirst();
             }
-            save(glob.name(), new ArrayList<>(revisions));
+            return new ArrayList<>(revisions);
         }
     }
 
-    /** Newest first. */
+    /** Adds and saves at once (tests). */
+    void record(StoredGlob glob) {
+        List<StoredGlob> snapshot = add(glob);
+        if (snapshot != null) {
+            save(glob.name(), snapshot);
+        }
+    }
+
+    /** Newest first. A name never kept is not remembered (asking is free). */
     List<StoredGlob> of(String name) {
-        Deque<StoredGlob> revisions = loaded(name);
+        Deque<StoredGlob> revisions = byName.get(name);
+        if (revisions == null) {
+            revisions = load(name);
+            if (revisions.isEmpty()) {
+                return List.of();
+            }
+            Deque<StoredGlob> raced = byName.putIfAbsent(name, revisions);
+            revisions = raced != null ? raced : revisions;
+        }
         synchronized (revisions) {
             List<StoredGlob> list = new ArrayList<>(revisions);
             java.util.Collections.reverse(list);
@@ -68,8 +91,10 @@ final class GlobHistory {
         }
     }
 
-    private Deque<StoredGlob> loaded(String name) {
-        return byName.computeIfAbsent(name, this::load);
+    /** The newest revision kept of {@code name}, 0 when none: a new glob of that name continues after it. */
+    long newest(String name) {
+        List<StoredGlob> kept = of(name);
+        return kept.isEmpty() ? 0 : kept.get(0).revision();
     }
 
     private Path file(String name) {
@@ -98,7 +123,8 @@ final class GlobHistory {
         return revisions;
     }
 
-    private void save(String name, List<StoredGlob> revisions) {
+    /** Writes a snapshot {@link #add} returned (on the store's event thread: snapshots of one name in order). */
+    void save(String name, List<StoredGlob> revisions) {
         if (dir == null) {
             return;
         }

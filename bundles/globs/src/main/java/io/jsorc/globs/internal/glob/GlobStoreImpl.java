@@ -86,6 +86,7 @@ public final class GlobStoreImpl implements GlobStore {
         this.limits = limits;
         this.external = new ExternalChanges(tiers, this::publishExternal, this::canonical, this::checked,
                 events::refused);
+        tiers.revisionFloor(name -> history.newest(name)); // a glob created again continues after its history
         LOG.info("Glob store started (limits: {} bytes, manifests {} bytes)", limits.valueBytes(),
                 limits.manifestBytes());
     }
@@ -269,8 +270,7 @@ public final class GlobStoreImpl implements GlobStore {
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i) instanceof Tiers.Written written) {
                     Origin origin = batch.get(i).origin();
-                    GlobHistory kept = history;
-                    events.run(() -> kept.record(written.glob()));
+                    keep(written.glob());
                     events.publish(new GlobEvent(name, written.oldRevision(), written.glob().revision(), origin,
                             written.glob().time()));
                     events.audit(AuditEntry.globSet(name, written.glob().revision(), Json.parse(written.glob().json()),
@@ -279,6 +279,15 @@ public final class GlobStoreImpl implements GlobStore {
             }
             return results;
         });
+    }
+
+    /** Adds a stored revision to the history now; its file is written on the event thread. */
+    private void keep(StoredGlob glob) {
+        GlobHistory kept = history;
+        List<StoredGlob> snapshot = kept.add(glob);
+        if (snapshot != null) {
+            events.run(() -> kept.save(glob.name(), snapshot));
+        }
     }
 
     /** An edit or delete made in a tier (a file, Config Admin) is published and audited like our own writes. */
@@ -293,10 +302,7 @@ public final class GlobStoreImpl implements GlobStore {
         try {
             Optional<StoredGlob> stored = tiers.read(event.name());
             value = stored.map(glob -> Json.parse(glob.json())).orElse(null);
-            stored.filter(glob -> glob.revision() == event.newRevision()).ifPresent(glob -> {
-                GlobHistory kept = history;
-                events.run(() -> kept.record(glob));
-            });
+            stored.filter(glob -> glob.revision() == event.newRevision()).ifPresent(this::keep);
         } catch (RuntimeException unreadable) {
             value = null;
         }

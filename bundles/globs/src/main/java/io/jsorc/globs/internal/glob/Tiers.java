@@ -54,6 +54,7 @@ final class Tiers implements AutoCloseable {
      * read back) is recognised by its revision, as any other stale echo.
      */
     private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
+    private volatile java.util.function.ToLongFunction<String> floor = name -> 0L;
     private volatile List<GlobTier> durable = List.of();
     private volatile Adopter adopter = (truth, found) -> found;
 
@@ -184,7 +185,7 @@ final class Tiers implements AutoCloseable {
             Optional<StoredGlob> current = call(() -> truth.get(name), "read " + name);
             long storedRev = current.map(StoredGlob::revision).orElse(0L);
             long rev = storedRev;                               // what a compare-and-set is checked against
-            long base = current.isPresent() ? storedRev : deletedAt(name);   // what a new revision follows
+            long base = current.isPresent() ? storedRev : createdAfter(name);   // what a new revision follows
             List<Object> results = new ArrayList<>();
             StoredGlob last = null;
             for (Change change : changes) {
@@ -237,8 +238,18 @@ final class Tiers implements AutoCloseable {
     }
 
     /** The revision {@code name} had when it was deleted here, until it is written again; else 0. */
+    /** Below what a new glob of a name may not be numbered (its kept history): the store sets it. */
+    void revisionFloor(java.util.function.ToLongFunction<String> floor) {
+        this.floor = floor;
+    }
+
     long deletedAt(String name) {
         return deletedAt.getOrDefault(name, 0L);
+    }
+
+    /** What a new glob of {@code name} follows: its last deleted revision, or the newest its history keeps. */
+    long createdAfter(String name) {
+        return Math.max(deletedAt(name), floor.applyAsLong(name));
     }
 
     /** {@code name} holds a glob again: a later write continues from its own revision. */

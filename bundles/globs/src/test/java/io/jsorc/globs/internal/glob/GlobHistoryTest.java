@@ -52,6 +52,30 @@ class GlobHistoryTest {
     }
 
     @Test
+    void aGlobCreatedAgainAfterADeleteAndARestartContinuesAfterItsHistory() {
+        GlobStoreImpl store = new GlobStoreImpl();
+        try {
+            for (int i = 1; i <= 5; i++) {
+                store.set("F_CONFIG", "{\"n\":" + i + "}", null, ME);
+            }
+            store.delete("F_CONFIG", null, ME);
+        } finally {
+            store.close();
+        }
+        // a restart: the deleted revision is forgotten, the history (here: the process-wide memory tier's store is
+        // gone too) — simulated with a history that kept revisions 1..5 and a store that knows nothing else
+        GlobHistory kept = new GlobHistory(dir);
+        for (int r = 1; r <= 5; r++) {
+            kept.record(new StoredGlob("F_CONFIG", "{\"n\":" + r + "}", r, Instant.now(), ME));
+        }
+        Tiers tiers = new Tiers();
+        tiers.revisionFloor(kept::newest);
+        assertEquals(5, tiers.createdAfter("F_CONFIG"), "a new F_CONFIG is revision 6, after its history");
+        assertEquals(0, tiers.createdAfter("NEVER_CONFIG"));
+        assertTrue(kept.of("NEVER_CONFIG").isEmpty());
+    }
+
+    @Test
     void withoutADirectoryItIsKeptInMemory() {
         GlobHistory history = new GlobHistory(null);
         history.record(rev(1, "{}"));
