@@ -70,11 +70,21 @@ public class RedisServiceIT extends JsorcTestSupport {
         assertTrue("the pool's connection is open, named jsorc", command(port, "CLIENT LIST").contains("name=jsorc"));
         assertTrue(executeCommand("jsorc:config-get REDIS_CONFIG").contains("\"pool_size\":8"));
 
+        java.lang.ref.WeakReference<ClassLoader> loader = new java.lang.ref.WeakReference<>(java.util.Arrays
+                .stream(bundleContext.getBundles()).filter(b -> "io.jsorc.redis".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow().adapt(org.osgi.framework.wiring.BundleWiring.class).getClassLoader());
         asAdmin("feature:uninstall jsorc-redis");
         awaitCommandOutput("jsorc:service-list", "no redis", out -> !out.contains("redis"), Duration.ofSeconds(30));
         org.awaitility.Awaitility.await("the pool's connections closed").atMost(Duration.ofSeconds(10))
                 .until(() -> !command(port, "CLIENT LIST").contains("name=jsorc"));
         assertFalse(command(port, "CLIENT LIST").contains("name=jsorc"));
+        org.awaitility.Awaitility.await("the redis bundle's class loader collected").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    System.gc();
+                    return loader.get() == null;
+                });
+        assertFalse("no commons-pool evictor thread left", Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().contains("commons-pool")));
     }
 
     /**
