@@ -57,4 +57,24 @@ public interface ConfigApi {
      * @param expectedRevision null for any, else the revision the caller read
      */
     ConfigResult configDelete(String name, boolean doCheck, Long expectedRevision, Origin origin);
+
+    /**
+     * The revisions of {@code name} this node keeps ({@link GlobStore#history}: at most 20, newest first), values
+     * as stored (mask them to show them).
+     *
+     * @since 1.2
+     */
+    List<StoredGlob> configHistory(String name, boolean doCheck);
+
+    /**
+     * Writes the value of kept revision {@code revision} of {@code name} again, as a new revision (stores only, as
+     * {@code configSet}), with compare-and-set on {@code expectedRevision} (null: the revision read now). Also brings
+     * back a deleted glob.
+     *
+     * @return the message {@code Config of 'NAME' rolled back to revision R: now revision N} and the new revision
+     * @throws GlobException INVALID_VALUE when that revision is not kept, or its value does not match the glob's
+     *     schema any more; STALE_REVISION when the glob changed
+     * @since 1.2
+     */
+    ConfigResult configRollback(String name, long revision, boolean doCheck, Long expectedRevision, Origin origin);
 }

@@ -69,6 +69,8 @@ final class Functions {
             return Reply.ok(guard(name, () -> config.configExists(name)));
         });
         add("config_delete", Set.of("name", "do_check", "rev"), this::configDelete);
+        add("config_history", Set.of("name", "do_check"), this::configHistory);
+        add("config_rollback", Set.of("name", "revision", "do_check", "rev"), this::configRollback);
         add("service_refresh", Set.of("name"), this::serviceRefresh);
         add("service_info", Set.of("name"), this::serviceInfo);
         add("service_list", Set.of(), call -> Reply.ok(meta.infos().stream().map(Functions::info).toList()));
@@ -86,6 +88,54 @@ final class Functions {
     /** Every function name, in the order of the OpenAPI document. */
     Set<String> names() {
         return table.keySet();
+    }
+
+    /** The kept revisions, newest first, values masked (as JSON values, not text). */
+    private Reply configHistory(Call call) {
+        String name = call.fields().text("name");
+        List<io.jsorc.api.config.StoredGlob> kept = guard(name, () -> config.configHistory(name,
+                call.fields().bool("do_check", true)));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (io.jsorc.api.config.StoredGlob glob : kept) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("revision", glob.revision());
+            entry.put("time", glob.time().toString());
+            entry.put("actor", glob.origin().actor());
+            entry.put("source", glob.origin().source());
+            entry.put("node", glob.origin().node());
+            entry.put("value", readTree(Secrets.maskedJson(name, readValue(glob.json()))));
+            out.add(entry);
+        }
+        return Reply.ok(out);
+    }
+
+    private Reply configRollback(Call call) {
+        Fields fields = call.fields();
+        String name = fields.text("name");
+        Long revision = fields.revision("revision");
+        if (revision == null) {
+            throw ApiError.badField("revision", "Field \"revision\" is required: the kept revision to go back to");
+        }
+        Long rev = revision(fields, call.ifMatch());
+        ConfigResult result = guard(name, () -> config.configRollback(name, revision, fields.bool("do_check", true),
+                rev, call.origin()));
+        return new Reply(200, List.of(result.message()), result.revision());
+    }
+
+    private JsonNode readTree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored value could not be read back", e);
+        }
+    }
+
+    private Object readValue(String json) {
+        try {
+            return mapper.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored value could not be read back", e);
+        }
     }
 
     private Reply configGet(Call call) {

@@ -231,6 +231,34 @@ class AdminServletTest {
     }
 
     @Test
+    void configHistoryListsKeptRevisionsMaskedAndConfigRollbackWritesOneAgain() throws Exception {
+        long first = echo().revision();
+        post("config_update", "{\"name\":\"ECHO_CONFIG\",\"field_key\":\"word\",\"field_value\":\"ciao\"}");
+        Answer history = post("config_history", "{\"name\":\"ECHO_CONFIG\"}");
+        assertEquals(200, history.status(), history.raw().body());
+        assertEquals(first + 1, history.body().get(0).get("revision").asLong(), "newest first");
+        assertEquals("ciao", history.body().get(0).get("value").get("word").asText());
+        assertEquals("********", history.body().get(0).get("value").get("api_key").asText());
+        assertEquals("http", history.body().get(0).get("source").asText());
+        assertFalse(history.raw().body().contains("sk_live_secret") || history.raw().body().contains("pw0rd"));
+
+        Answer rollback = post("config_rollback", "{\"name\":\"ECHO_CONFIG\",\"revision\":" + first + "}");
+        assertEquals(200, rollback.status(), rollback.raw().body());
+        assertEquals("[\"Config of 'ECHO_CONFIG' rolled back to revision " + first + ": now revision " + (first + 2)
+                + "\"]", rollback.raw().body());
+        assertEquals("\"" + (first + 2) + "\"", rollback.header("ETag"));
+        assertEquals("hello", ((Map<?, ?>) echo().value()).get("word"));
+
+        Answer unknown = post("config_rollback", "{\"name\":\"ECHO_CONFIG\",\"revision\":999}");
+        assertEquals(400, unknown.status());
+        assertTrue(unknown.body().get("message").asText().startsWith("Revision 999 of ECHO_CONFIG is not kept"));
+        Answer stale = post("config_rollback", "{\"name\":\"ECHO_CONFIG\",\"revision\":" + first + ",\"rev\":1}");
+        assertEquals(409, stale.status());
+        assertEquals("revision", post("config_rollback", "{\"name\":\"ECHO_CONFIG\"}").body().get("field").asText());
+        assertEquals(0, post("config_history", "{\"name\":\"NEVER\",\"do_check\":false}").body().size());
+    }
+
+    @Test
     void configUpdateSetsOneFieldOrRefusesWithTheOriginalsMessages() throws Exception {
         Answer update = post("config_update", "{\"name\":\"ECHO_CONFIG\",\"field_key\":\"word\",\"field_value\":\"ciao\"}");
         assertEquals(200, update.status(), update.raw().body());

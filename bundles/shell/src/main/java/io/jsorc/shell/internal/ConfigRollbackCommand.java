@@ -1,10 +1,7 @@
 package io.jsorc.shell.internal;
 
-import io.jsorc.api.config.GlobStore;
-import io.jsorc.api.config.GlobValue;
-import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.config.ConfigApi;
 import java.io.PrintStream;
-import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -23,7 +20,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 public class ConfigRollbackCommand implements Action {
 
     @Reference
-    GlobStore globs;
+    ConfigApi configApi;
 
     @Argument(index = 0, name = "name", description = "The glob name", required = true)
     @Completion(ConfigNameCompleter.class)
@@ -36,13 +33,7 @@ public class ConfigRollbackCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        return Refused.guard(() -> {
-            StoredGlob target = ConfigDiffCommand.revision(globs, name, revision);
-            Optional<GlobValue> current = globs.get(name);
-            long now = globs.set(name, target.json(), current.map(GlobValue::revision).orElse(0L),
-                    ConsoleUser.origin());
-            out.println("Rolled " + name + " back to revision " + revision + ": now revision " + now
-                    + " (jsorc:service-refresh applies it)");
-        });
+        return Refused.guard(() -> out.println(configApi.configRollback(name, revision, false, null,
+                ConsoleUser.origin()).message() + " (jsorc:service-refresh applies it)"));
     }
 }

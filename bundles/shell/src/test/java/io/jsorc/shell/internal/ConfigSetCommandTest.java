@@ -183,6 +183,17 @@ class ConfigSetCommandTest extends ShellKit {
                     Origin origin) {
                 return null;
             }
+
+            @Override
+            public java.util.List<io.jsorc.api.config.StoredGlob> configHistory(String name, boolean doCheck) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public io.jsorc.api.config.ConfigResult configRollback(String name, long revision, boolean doCheck,
+                    Long rev, Origin origin) {
+                return null;
+            }
         };
         GlobException e = assertThrows(GlobException.class, command::execute);
         assertEquals(GlobException.Reason.STORAGE, e.reason());

@@ -31,7 +31,7 @@ class HistoryCommandsTest extends ShellKit {
 
     ConfigRollbackCommand rollback(String name, long revision) {
         ConfigRollbackCommand command = new ConfigRollbackCommand();
-        command.globs = kit.globs();
+        command.configApi = kit.configApi();
         command.out = output.stream;
         command.name = name;
         command.revision = revision;
@@ -76,8 +76,8 @@ class HistoryCommandsTest extends ShellKit {
         set("R_CONFIG", "{\"v\":2}");
         awaitKept("R_CONFIG", 2);
         rollback("R_CONFIG", 1).execute();
-        assertEquals("Rolled R_CONFIG back to revision 1: now revision 3 (jsorc:service-refresh applies it)\n",
-                output.text());
+        assertEquals("Config of 'R_CONFIG' rolled back to revision 1: now revision 3 (jsorc:service-refresh applies "
+                + "it)\n", output.text());
         assertEquals("{\"v\":1}", kit.globs().get("R_CONFIG").orElseThrow().json());
         awaitKept("R_CONFIG", 3);
         kit.globs().delete("R_CONFIG", null, io.jsorc.testkit.TestKit.TEST);

@@ -184,6 +184,27 @@ public final class ConfigApiImpl implements ConfigApi {
         return ConfigResult.of(name, name + " Deleted.", store.delete(name, expectedRevision, origin));
     }
 
+    @Override
+    public List<io.jsorc.api.config.StoredGlob> configHistory(String name, boolean doCheck) {
+        check(name, doCheck);
+        return store.history(name);
+    }
+
+    @Override
+    public ConfigResult configRollback(String name, long revision, boolean doCheck, Long expectedRevision,
+            Origin origin) {
+        check(name, doCheck);
+        List<io.jsorc.api.config.StoredGlob> kept = store.history(name);
+        io.jsorc.api.config.StoredGlob target = kept.stream().filter(g -> g.revision() == revision).findFirst()
+                .orElseThrow(() -> new GlobException(Reason.INVALID_VALUE, "Revision " + revision + " of " + name
+                        + " is not kept on this node; kept: " + kept.stream().map(g -> g.revision()).toList()));
+        long expected = expectedRevision != null ? expectedRevision
+                : store.get(name).map(GlobValue::revision).orElse(0L);
+        long now = store.set(name, target.json(), expected, origin);
+        return ConfigResult.of(name, "Config of '" + name + "' rolled back to revision " + revision + ": now revision "
+                + now, now);
+    }
+
     private TreeSet<String> validNames() {
         TreeSet<String> names = new TreeSet<>(declared.values());
         names.add(ServiceProperties.META_CONFIG);
