@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Transaction;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -181,9 +183,10 @@ public class RedisService extends CommonService<RedisClient> {
     // ------------------------------------------------------------------------------------------ the wrappers
 
     /**
-     * Runs a wrapper's call when the service is RUNNING; otherwise answers as the original did. Redis lost while
-     * RUNNING fails the service (one line, as at start; the JsOrc loop or a refresh brings it back) and the call
-     * answers as not running.
+     * Runs a wrapper's call when the service is RUNNING; otherwise answers as the original did. A command error
+     * (wrong type, …) is the caller's. When the call fails for want of Redis, a PING tells a slow command (the
+     * caller's error, the service stays) from Redis lost: then the service FAILS (one line, as at start; the JsOrc
+     * loop or a refresh brings it back) — only the run the call was made on — and the call answers as not running.
      */
     private <T> T whenRunning(T otherwise, Function<RedisClient, T> call) {
         RedisClient app = getApp();
@@ -192,9 +195,24 @@ public class RedisService extends CommonService<RedisClient> {
         }
         try {
             return call.apply(app);
-        } catch (JedisConnectionException e) {
-            failed(new IllegalStateException(where + " is unreachable: " + reason(e)));
+        } catch (JedisDataException commandError) {
+            throw commandError;
+        } catch (JedisException e) {
+            if (reachable(app)) {
+                throw e;
+            }
+            if (getApp() == app) {
+                failed(new IllegalStateException(where + " is unreachable: " + reason(e)));
+            }
             return otherwise;
+        }
+    }
+
+    private static boolean reachable(RedisClient app) {
+        try {
+            return "PONG".equals(app.ping());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -257,11 +275,29 @@ public class RedisService extends CommonService<RedisClient> {
      */
     public boolean clear() {
         return whenRunning(false, app -> {
-            if (app.exists(GLOBS_HASH)) {
-                throw new IllegalStateException("FLUSHDB refused: this database holds the shared config globs (hash "
-                        + GLOBS_HASH + "); nothing was flushed");
+            // WATCH + MULTI on one connection: a node writing the shared globs between the check and the flush
+            // aborts the flush instead of losing every node's configuration
+            try (Connection connection = app.getPool().getResource()) {
+                Jedis jedis = new Jedis(connection);
+                jedis.watch(GLOBS_HASH);
+                if (jedis.exists(GLOBS_HASH)) {
+                    jedis.unwatch();
+                    throw refusedFlush();
+                }
+                Transaction transaction = jedis.multi();
+                transaction.sendCommand(Protocol.Command.FLUSHDB);
+                List<Object> done = transaction.exec();
+                if (done == null || done.isEmpty()) {
+                    throw refusedFlush();
+                }
+                return true;
             }
-            return "OK".equals(app.flushDB());
         });
     }
+
+    private static IllegalStateException refusedFlush() {
+        return new IllegalStateException("FLUSHDB refused: this database holds the shared config globs (hash "
+                + GLOBS_HASH + "); nothing was flushed");
+    }
+
 }

@@ -84,6 +84,17 @@ class RedisServiceTest {
     }
 
     @Test
+    void aCommandErrorIsTheCallersAndTheServiceStays() {
+        await("redis RUNNING").atMost(Duration.ofSeconds(10)).until(() -> state() == ServiceState.RUNNING);
+        RedisService svc = service();
+        assertTrue(svc.set("plain", "text"));
+        redis.clients.jedis.exceptions.JedisDataException wrongType = org.junit.jupiter.api.Assertions.assertThrows(
+                redis.clients.jedis.exceptions.JedisDataException.class, () -> svc.hget("plain", "f"));
+        assertTrue(wrongType.getMessage().startsWith("WRONGTYPE"), wrongType.getMessage());
+        assertEquals(ServiceState.RUNNING, state(), "Redis is there: the service stays");
+    }
+
+    @Test
     void wrongCredentialsAreSaidAsSuch() throws Exception {
         try (RedisServer guarded = new RedisServer("--requirepass", "s3cret").start()) {
             kit.globs().set(RedisService.CONFIG, "{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":" + guarded.port

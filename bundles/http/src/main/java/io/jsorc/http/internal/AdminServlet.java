@@ -354,9 +354,9 @@ public final class AdminServlet extends HttpServlet {
                     }
                     fields.put(name, Boolean.parseBoolean(text));
                 }
-                case "rev" -> {
+                case "rev", "revision" -> {
                     if (!text.matches("\\d{1,18}")) {
-                        throw ApiError.badField(name, "Field \"rev\" must be a revision (an integer, 0 or more)");
+                        throw ApiError.badField(name, "Field \"" + name + "\" must be a revision (an integer, 0 or more)");
                     }
                     fields.put(name, Long.parseLong(text));
                 }

@@ -117,8 +117,13 @@ final class Functions {
             throw ApiError.badField("revision", "Field \"revision\" is required: the kept revision to go back to");
         }
         Long rev = revision(fields, call.ifMatch());
-        ConfigResult result = guard(name, () -> config.configRollback(name, revision, fields.bool("do_check", true),
-                rev, call.origin()));
+        boolean doCheck = fields.bool("do_check", true);
+        List<io.jsorc.api.config.StoredGlob> kept = guard(name, () -> config.configHistory(name, doCheck));
+        if (kept.stream().noneMatch(g -> g.revision() == revision)) {
+            throw ApiError.badField("revision", "Revision " + revision + " of " + name + " is not kept on this node; "
+                    + "kept: " + kept.stream().map(io.jsorc.api.config.StoredGlob::revision).toList());
+        }
+        ConfigResult result = guard(name, () -> config.configRollback(name, revision, doCheck, rev, call.origin()));
         return new Reply(200, List.of(result.message()), result.revision());
     }
 

@@ -251,7 +251,12 @@ class AdminServletTest {
 
         Answer unknown = post("config_rollback", "{\"name\":\"ECHO_CONFIG\",\"revision\":999}");
         assertEquals(400, unknown.status());
+        assertEquals("revision", unknown.body().get("field").asText());
         assertTrue(unknown.body().get("message").asText().startsWith("Revision 999 of ECHO_CONFIG is not kept"));
+        Answer multipart = send("config_rollback", multipart("config_rollback", Map.of("name", "ECHO_CONFIG",
+                "revision", Long.toString(first + 1))).header(AdminServlet.REQUESTED_BY, "curl"));
+        assertEquals(200, multipart.status(), multipart.raw().body());
+        assertEquals("ciao", ((Map<?, ?>) echo().value()).get("word"), "multipart: revision as text");
         Answer stale = post("config_rollback", "{\"name\":\"ECHO_CONFIG\",\"revision\":" + first + ",\"rev\":1}");
         assertEquals(409, stale.status());
         assertEquals("revision", post("config_rollback", "{\"name\":\"ECHO_CONFIG\"}").body().get("field").asText());

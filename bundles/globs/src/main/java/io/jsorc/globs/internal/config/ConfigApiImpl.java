@@ -198,9 +198,8 @@ public final class ConfigApiImpl implements ConfigApi {
         io.jsorc.api.config.StoredGlob target = kept.stream().filter(g -> g.revision() == revision).findFirst()
                 .orElseThrow(() -> new GlobException(Reason.INVALID_VALUE, "Revision " + revision + " of " + name
                         + " is not kept on this node; kept: " + kept.stream().map(g -> g.revision()).toList()));
-        long expected = expectedRevision != null ? expectedRevision
-                : store.get(name).map(GlobValue::revision).orElse(0L);
-        long now = store.set(name, target.json(), expected, origin);
+        // without an expected revision: last writer wins, as config_set (and it works when the stored value is broken)
+        long now = store.set(name, target.json(), expectedRevision, origin);
         return ConfigResult.of(name, "Config of '" + name + "' rolled back to revision " + revision + ": now revision "
                 + now, now);
     }

@@ -47,16 +47,18 @@ final class GlobHistory {
 
     /**
      * Adds a revision in memory, at once (under the store's name lock, so a command right after the write finds it);
-     * returns what to {@link #save} (off the write path), or null when it is not newer than the newest kept (new
-     * revisions always are: a glob created again continues after its history).
+     * returns what to {@link #save} (off the write path), or null when it is the newest kept already.
      */
     List<StoredGlob> add(StoredGlob glob) {
         Deque<StoredGlob> revisions = byName.computeIfAbsent(glob.name(), this::load);
         synchronized (revisions) {
             StoredGlob newest = revisions.peekLast();
-            if (newest != null && newest.revision() >= glob.revision()) {
-                return null; // seen already (our write, then its event), or older than what is kept: never rewritten
+            if (newest != null && newest.revision() == glob.revision() && newest.json().equals(glob.json())) {
+                return null; // seen already (our write, then its event)
             }
+            // numbered at or below what is kept (a glob file restored with an old revision while Karaf was down): its
+            // lineage goes on from there, so what is kept from that number on is no longer this glob's past
+            revisions.removeIf(kept -> kept.revision() >= glob.revision());
             revisions.addLast(glob);
             while (revisions.size() > KEEP) {
                 revisions.removeFirst();
@@ -78,8 +80,8 @@ final class GlobHistory {
         Deque<StoredGlob> revisions = byName.get(name);
         if (revisions == null) {
             revisions = load(name);
-            if (revisions.isEmpty()) {
-                return List.of();
+            if (revisions.isEmpty() && (dir == null || !Files.exists(file(name)))) {
+                return List.of(); // nothing kept: not remembered (an unreadable file is, so it warns once)
             }
             Deque<StoredGlob> raced = byName.putIfAbsent(name, revisions);
             revisions = raced != null ? raced : revisions;

@@ -237,12 +237,12 @@ final class Tiers implements AutoCloseable {
         return lock != null && lock.isHeldByCurrentThread();
     }
 
-    /** The revision {@code name} had when it was deleted here, until it is written again; else 0. */
     /** Below what a new glob of a name may not be numbered (its kept history): the store sets it. */
     void revisionFloor(java.util.function.ToLongFunction<String> floor) {
         this.floor = floor;
     }
 
+    /** The revision {@code name} had when it was deleted here, until it is written again; else 0. */
     long deletedAt(String name) {
         return deletedAt.getOrDefault(name, 0L);
     }

@@ -31,7 +31,7 @@ class GlobHistoryTest {
         for (int r = 1; r <= 25; r++) {
             history.record(rev(r, "{\"n\":" + r + ",\"s\":\"a\\\\nb\\u00e9\"}"));
         }
-        history.record(rev(3, "{\"replayed\":true}")); // older than the newest kept: ignored
+        history.record(rev(25, "{\"n\":25,\"s\":\"a\\\\nb\\u00e9\"}")); // the same revision again: ignored
         List<StoredGlob> kept = history.of("G_CONFIG");
         assertEquals(20, kept.size());
         assertEquals(25, kept.get(0).revision());
@@ -40,6 +40,12 @@ class GlobHistoryTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         List<StoredGlob> reread = new GlobHistory(dir).of("G_CONFIG");
         assertEquals(kept, reread, "a restart reads the same revisions back, values byte-identical");
+        // a glob file restored with revision 23 while Karaf was down: its next revisions replace 23.. in the history
+        GlobHistory after = new GlobHistory(dir);
+        after.record(rev(24, "{\"restored\":true}"));
+        assertEquals(List.of(24L, 23L, 22L), after.of("G_CONFIG").stream().limit(3).map(StoredGlob::revision).toList());
+        assertEquals("{\"restored\":true}", after.of("G_CONFIG").get(0).json());
+        assertEquals(19, after.of("G_CONFIG").size(), "24 and 25 of the old lineage gone, the new 24 kept");
     }
 
     @Test
