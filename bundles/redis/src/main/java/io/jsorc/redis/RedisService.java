@@ -285,7 +285,7 @@ public class RedisService extends CommonService<RedisClient> {
                     throw refusedFlush();
                 }
                 Transaction transaction = jedis.multi();
-                transaction.sendCommand(Protocol.Command.FLUSHDB);
+                transaction.sendCommand(Protocol.Command.FLUSHDB, new String[0]);
                 List<Object> done = transaction.exec();
                 if (done == null || done.isEmpty()) {
                     throw refusedFlush();
