@@ -61,6 +61,13 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Kills it at once (SIGKILL: no persistence, so everything it held is lost) and waits until it is gone. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Stops it (SIGTERM, then SIGKILL after 5 s) and waits until it is gone. */
     @Override
     public void close() throws InterruptedException {

@@ -106,9 +106,12 @@ final class ExternalChanges {
 
     private GlobEvent apply(GlobTier tier, TierChange change) {
         String name = change.name();
-        if (tier != tiers.truth()) {
+        if (tier != tiers.readSource()) {
             tiers.memory().evict(name);
             return null;
+        }
+        if (tier != tiers.truth()) {
+            return applyShared(tier, tiers.truth(), change);
         }
         Optional<StoredGlob> previous = tiers.lastGood(name);
         StoredGlob edited = change.glob();
@@ -146,6 +149,81 @@ final class ExternalChanges {
         tiers.copyDown(tier, name, next);
         LOG.info("Glob {} edited in {} by {}: now revision {}", name, tier.name(), edited.origin(), rev);
         return new GlobEvent(name, prevRev, rev, edited.origin(), next.time());
+    }
+
+    /**
+     * An edit made in this node's local tier while a shared tier is the truth: it goes through the one write path, a
+     * compare-and-set on the revision it was based on (the configuration's {@code jsorc.revision}; none: the revision
+     * this node holds). Committed → stored locally as that revision. Lost the race, or the shared store cannot take
+     * it → what the node held is put back, with a WARN and a refused-edit event (an operator's edit, not the
+     * platform's failure).
+     */
+    private GlobEvent applyShared(GlobTier local, GlobTier shared, TierChange change) {
+        String name = change.name();
+        Optional<StoredGlob> previous = tiers.lastGood(name);
+        long prevRev = previous.map(StoredGlob::revision).orElse(0L);
+        StoredGlob edited = change.glob();
+        if (edited == null) {
+            if (previous.isEmpty()) {
+                return null;
+            }
+            try {
+                if (!Tiers.call(() -> shared.delete(name, prevRev), "delete " + name)) {
+                    throw GlobRules.stale(name, prevRev, -1);
+                }
+            } catch (GlobException e) {
+                putBack(local, name, previous.get(), "its delete in " + local.name() + " was not taken: "
+                        + e.getMessage(), Origin.local("operator", local.name()));
+                return null;
+            }
+            tiers.removeBelow(shared, name, prevRev);
+            LOG.info("Glob {} was deleted in {} (it was revision {})", name, local.name(), prevRev);
+            return new GlobEvent(name, prevRev, 0, Origin.local("external", local.name()), Instant.now());
+        }
+        if (previous.isPresent() && previous.get().json().equals(edited.json())
+                && previous.get().revision() == edited.revision()) {
+            return null; // nothing new (our own copy)
+        }
+        String text;
+        try {
+            text = checked.apply(name, edited.json());
+        } catch (GlobException e) {
+            refuse(local, edited, previous, e.getMessage());
+            return null;
+        }
+        long basedOn = edited.revision() > 0 ? edited.revision() : prevRev;
+        StoredGlob next;
+        try {
+            long base = basedOn > 0 ? basedOn : tiers.createdAfter(name);
+            next = new StoredGlob(name, text, base + 1, Instant.now(), edited.origin());
+            boolean stored = Tiers.call(() -> basedOn == 0 ? shared.putIfAbsent(next)
+                    : shared.compareAndSet(name, basedOn, next), "store the edit of " + name);
+            if (!stored) {
+                throw GlobRules.stale(name, basedOn, -1);
+            }
+        } catch (GlobException e) {
+            if (previous.isPresent()) {
+                putBack(local, name, previous.get(), "the edit made in " + local.name() + " by " + edited.origin()
+                        + " was not taken: " + e.getMessage(), edited.origin());
+            } else {
+                tiers.memory().evict(name);
+                LOG.warn("Glob {}: the edit made in {} by {} was not taken: {}", name, local.name(),
+                        edited.origin(), e.getMessage());
+                refused.refused(name, edited.origin(), e.getMessage());
+            }
+            return null;
+        }
+        tiers.created(name);
+        tiers.copyDown(shared, name, next);
+        LOG.info("Glob {} edited in {} by {}: now revision {}", name, local.name(), edited.origin(), next.revision());
+        return new GlobEvent(name, prevRev, next.revision(), edited.origin(), next.time());
+    }
+
+    /** An outside change the shared store did not take: what this node held goes back into its local tier. */
+    private void putBack(GlobTier local, String name, StoredGlob held, String why, Origin origin) {
+        LOG.warn("Glob {}: {}. Restoring revision {}", name, why, held.revision());
+        tiers.copyDown(null, name, held);
+        refused.refused(name, origin, why + " (revision " + held.revision() + " restored)");
     }
 
     /** An invalid edit: the last good copy goes back; without one, the edit stays untouched (never a delete). */

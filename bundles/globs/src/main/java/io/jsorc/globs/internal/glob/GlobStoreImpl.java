@@ -75,6 +75,12 @@ public final class GlobStoreImpl implements GlobStore {
     private final java.util.Map<String, GroupCommit<Tiers.Change>> committers =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final ExternalChanges external;
+    private final SharedReplica replica;
+    /** Defaults served unstored while the shared store could not take them: stored when it can (name → text). */
+    private final Map<String, Pending> pendingDefaults = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Pending(String json, Origin origin) {
+    }
 
     /** The test kit's store: the process-wide memory tier only, nothing durable, the default limits. */
     public GlobStoreImpl() {
@@ -87,6 +93,7 @@ public final class GlobStoreImpl implements GlobStore {
         this.external = new ExternalChanges(tiers, this::publishExternal, this::canonical, this::checked,
                 events::refused);
         tiers.revisionFloor(name -> history.newest(name)); // a glob created again continues after its history
+        this.replica = new SharedReplica(tiers, this::applied, events::publish, this::storePendingDefaults);
         LOG.info("Glob store started (limits: {} bytes, manifests {} bytes)", limits.valueBytes(),
                 limits.manifestBytes());
     }
@@ -140,21 +147,21 @@ public final class GlobStoreImpl implements GlobStore {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + GlobTier.TIER_NAME + "=configadmin))")
-    void addTier(GlobTier tier) {
-        tiers.add(tier, change -> external.onChange(tier, change));
+    public void addTier(GlobTier tier) {
+        tiers.add(tier, change -> external.onChange(tier, change), replica);
     }
 
-    void removeTier(GlobTier tier) {
+    public void removeTier(GlobTier tier) {
         tiers.remove(tier);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addListener(GlobListener listener) {
+    public void addListener(GlobListener listener) {
         listeners.add(listener);
     }
 
-    void removeListener(GlobListener listener) {
+    public void removeListener(GlobListener listener) {
         listeners.removeIf(bound -> bound == listener); // by identity: a listener's equals is not ours to trust
     }
 
@@ -359,7 +366,18 @@ public final class GlobStoreImpl implements GlobStore {
         Optional<GlobValue> current = get(name);
         if (current.isEmpty()) {
             String json = canonical(name, Json.write(defaults));
-            write(name, json, ABSENT, origin);
+            try {
+                write(name, json, ABSENT, origin);
+                pendingDefaults.remove(name);
+            } catch (GlobException e) {
+                if (e.reason() != Reason.STORAGE || tiers.shared().isEmpty()) {
+                    throw e;
+                }
+                // the shared store cannot take it now: the service starts on its defaults, stored once it can
+                pendingDefaults.put(name, new Pending(json, origin));
+                LOG.warn("{}: {} served from its defaults, unstored; stored when the shared store takes writes",
+                        e.getMessage(), name);
+            }
             return (Map<String, Object>) Json.parse(json);
         }
         if (!(current.get().value() instanceof Map)) {
@@ -376,7 +394,41 @@ public final class GlobStoreImpl implements GlobStore {
     @Override
     public List<StoredGlob> history(String name) {
         GlobRules.checkName(name);
+        Optional<io.jsorc.api.spi.SharedGlobTier> shared = tiers.shared();
+        if (shared.isPresent()) {
+            try {
+                return shared.get().history(name);
+            } catch (Exception e) {
+                LOG.debug("The shared history of {} is not readable now; showing this node's", name, e);
+            }
+        }
         return history.of(name);
+    }
+
+    /** A revision another node committed, now stored here: kept in this node's history and audited. */
+    private void applied(StoredGlob glob) {
+        keep(glob);
+        events.audit(AuditEntry.globSet(glob.name(), glob.revision(), Json.parse(glob.json()), glob.origin(),
+                glob.time()));
+    }
+
+    /** The shared store takes writes again: the defaults served unstored meanwhile are stored (unless created). */
+    private void storePendingDefaults() {
+        for (Map.Entry<String, Pending> pending : Map.copyOf(pendingDefaults).entrySet()) {
+            String name = pending.getKey();
+            try {
+                if (tiers.localRevision(name) == 0) {
+                    write(name, pending.getValue().json(), ABSENT, pending.getValue().origin());
+                }
+                pendingDefaults.remove(name, pending.getValue());
+            } catch (GlobException e) {
+                if (e.reason() == Reason.STALE_REVISION) {
+                    pendingDefaults.remove(name, pending.getValue()); // another node created it meanwhile
+                } else {
+                    LOG.warn("The defaults of {} are still unstored: {}", name, e.getMessage());
+                }
+            }
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.StoredGlob;
 import io.jsorc.api.spi.GlobTier;
 import io.jsorc.api.spi.GlobTier.TierChange;
+import io.jsorc.api.spi.SharedGlobTier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.time.Instant;
@@ -66,7 +67,11 @@ final class Tiers implements AutoCloseable {
         return memory;
     }
 
-    synchronized void add(GlobTier tier, Consumer<TierChange> onChange) {
+    /**
+     * Adds a tier. A {@link SharedGlobTier} becomes the truth for writes only (reads stay local) and is followed with
+     * {@code replica}; any other tier is subscribed to with {@code onChange}.
+     */
+    synchronized void add(GlobTier tier, Consumer<TierChange> onChange, SharedGlobTier.Replica replica) {
         List<GlobTier> next = new ArrayList<>(durable);
         next.add(tier);
         next.sort(Comparator.comparingInt(GlobTier::order));
@@ -74,7 +79,8 @@ final class Tiers implements AutoCloseable {
         memory.clear(); // the truth may have changed: re-read through
         warm();
         try {
-            subscriptions.put(tier, tier.subscribe(onChange));
+            subscriptions.put(tier, tier instanceof SharedGlobTier shared ? shared.follow(replica)
+                    : tier.subscribe(onChange));
         } catch (Exception e) {
             LOG.error("Glob tier {} refused a subscription: edits made in it will not be seen", tier.name(), e);
         }
@@ -91,9 +97,9 @@ final class Tiers implements AutoCloseable {
         LOG.info("Glob tier {} removed; truth is {}", tier.name(), truth().name());
     }
 
-    /** Reads every glob of the truth through the adopter: valid ones are cached and remembered as last good. */
+    /** Reads every local glob through the adopter: valid ones are cached and remembered as last good. */
     private void warm() {
-        GlobTier truth = truth();
+        GlobTier truth = readSource();
         List<String> names;
         try {
             names = truth.list();
@@ -113,9 +119,35 @@ final class Tiers implements AutoCloseable {
         }
     }
 
+    /** Where writes are committed first: the highest tier (the shared one when there is one). */
     GlobTier truth() {
         List<GlobTier> d = durable;
         return d.isEmpty() ? memory : d.get(d.size() - 1);
+    }
+
+    /** Where reads are served from after the cache: the highest tier of this node, never a shared one. */
+    GlobTier readSource() {
+        List<GlobTier> d = durable;
+        for (int i = d.size() - 1; i >= 0; i--) {
+            if (!(d.get(i) instanceof SharedGlobTier)) {
+                return d.get(i);
+            }
+        }
+        return memory;
+    }
+
+    /** The shared tier, when one is bound. */
+    Optional<SharedGlobTier> shared() {
+        return truth() instanceof SharedGlobTier shared ? Optional.of(shared) : Optional.empty();
+    }
+
+    /** The revision this node holds of {@code name} (cache, else its local tier), or 0. */
+    long localRevision(String name) {
+        Optional<StoredGlob> cached = memory.get(name);
+        if (cached.isPresent()) {
+            return cached.get().revision();
+        }
+        return call(() -> readSource().get(name), "read " + name).map(StoredGlob::revision).orElse(0L);
     }
 
     /** Runs {@code body} holding the lock of {@code name}. */
@@ -147,7 +179,7 @@ final class Tiers implements AutoCloseable {
             if (again.isPresent()) {
                 return again;
             }
-            GlobTier truth = truth();
+            GlobTier truth = readSource();
             Optional<StoredGlob> found = call(() -> truth.get(name), "read " + name);
             if (found.isEmpty()) {
                 return found;
@@ -162,7 +194,7 @@ final class Tiers implements AutoCloseable {
 
     /** Whether the truth holds the name, valid or not. */
     boolean stored(String name) {
-        return memory.get(name).isPresent() || call(() -> truth().get(name), "read " + name).isPresent();
+        return memory.get(name).isPresent() || call(() -> readSource().get(name), "read " + name).isPresent();
     }
 
     /** One write of a batch: its text, the revision it expects (null: any), who makes it. */
@@ -217,7 +249,12 @@ final class Tiers implements AutoCloseable {
                 return results;
             }
             created(name);
-            copyDown(truth, name, newest);
+            if (!copyDown(truth, name, newest) && truth instanceof SharedGlobTier shared) {
+                // committed (never reported as refused): this node's copy catches up from the shared store
+                LOG.warn("Glob {} revision {} is committed to the shared store; this node's local copy is pending "
+                        + "(it resyncs)", name, newest.revision());
+                shared.resync();
+            }
             return results;
         });
     }
@@ -247,9 +284,20 @@ final class Tiers implements AutoCloseable {
         return deletedAt.getOrDefault(name, 0L);
     }
 
-    /** What a new glob of {@code name} follows: its last deleted revision, or the newest its history keeps. */
+    /**
+     * What a new glob of {@code name} follows: its last deleted revision, the newest its history keeps, or the shared
+     * store's tombstone of it.
+     */
     long createdAfter(String name) {
-        return Math.max(deletedAt(name), floor.applyAsLong(name));
+        long local = Math.max(deletedAt(name), floor.applyAsLong(name));
+        Optional<SharedGlobTier> shared = shared();
+        return shared.isEmpty() ? local
+                : Math.max(local, call(() -> shared.get().tombstone(name), "read the tombstone of " + name));
+    }
+
+    /** The names deleted on this node (since it started) and the revision each had. */
+    Map<String, Long> deletedNames() {
+        return Map.copyOf(deletedAt);
     }
 
     /** {@code name} holds a glob again: a later write continues from its own revision. */
@@ -285,10 +333,16 @@ final class Tiers implements AutoCloseable {
         });
     }
 
-    /** Puts {@code glob} into every tier below {@code truth}; a lower tier that fails is evicted instead. */
-    void copyDown(GlobTier truth, String name, StoredGlob glob) {
+    /**
+     * Puts {@code glob} into every local tier but {@code truth} (never into a shared one: that is written by the write
+     * path only); a tier that fails is evicted instead.
+     *
+     * @return false when a local tier failed to take it (it is still cached and remembered)
+     */
+    boolean copyDown(GlobTier truth, String name, StoredGlob glob) {
+        boolean all = true;
         for (GlobTier tier : durable) {
-            if (tier == truth) {
+            if (tier == truth || tier instanceof SharedGlobTier) {
                 continue;
             }
             try {
@@ -296,15 +350,18 @@ final class Tiers implements AutoCloseable {
                 boolean ok = old.isEmpty() ? tier.putIfAbsent(glob)
                         : tier.compareAndSet(name, old.get().revision(), glob);
                 if (!ok) {
+                    all = false;
                     tier.get(name).ifPresent(o -> evict(tier, name, o.revision()));
                 }
             } catch (Exception e) {
+                all = false;
                 LOG.warn("Glob tier {} failed to take {} revision {}; evicting it there", tier.name(), name,
                         glob.revision(), e);
                 evict(tier, name, -1);
             }
         }
         remember(glob);
+        return all;
     }
 
     /**
@@ -316,7 +373,7 @@ final class Tiers implements AutoCloseable {
             deletedAt.merge(name, revision, Math::max);
         }
         for (GlobTier tier : durable) {
-            if (tier != truth) {
+            if (tier != truth && !(tier instanceof SharedGlobTier)) {
                 evict(tier, name, -1);
             }
         }
@@ -351,7 +408,7 @@ final class Tiers implements AutoCloseable {
     }
 
     List<String> list() {
-        List<String> names = call(() -> truth().list(), "list");
+        List<String> names = call(() -> readSource().list(), "list");
         return new ArrayList<>(new TreeSet<>(names));
     }
 

@@ -93,7 +93,7 @@ class GroupCommitTest {
     void aBatchIsJudgedAsIfItsWritesRanOneAfterTheOtherAndFailsFromItsFirstAcceptedWriteOn() {
         FlakyTier truth = new FlakyTier(100);
         Tiers tiers = new Tiers();
-        tiers.add(truth, change -> { });
+        tiers.add(truth, change -> { }, null);
         // created, deleted: the next write continues from the deleted revision
         assertTrue(tiers.writeAll("G", List.of(new Tiers.Change("1", 0L, ME))).get(0) instanceof Tiers.Written);
         tiers.delete("G", 1L);

@@ -1,0 +1,127 @@
+package io.jsorc.globs.internal.glob;
+
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.event.GlobEvent;
+import io.jsorc.api.spi.GlobTier;
+import io.jsorc.api.spi.SharedGlobTier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node as a replica of the shared glob store: what another node committed is stored here as it is (same
+ * revision, time and origin — never a new edit, never written back to the shared store), when newer than what this
+ * node holds. Each applied change is published (event, history, audit) like a local write.
+ *
+ * <p>Thread-safety: called on the shared tier's follower thread; works under the store's per-name lock.
+ */
+final class SharedReplica implements SharedGlobTier.Replica {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedReplica.class);
+
+    private final Tiers tiers;
+    private final Consumer<StoredGlob> applied;
+    private final Consumer<GlobEvent> publish;
+    private final Runnable writable;
+
+    SharedReplica(Tiers tiers, Consumer<StoredGlob> applied, Consumer<GlobEvent> publish, Runnable writable) {
+        this.tiers = tiers;
+        this.applied = applied;
+        this.publish = publish;
+        this.writable = writable;
+    }
+
+    @Override
+    public List<StoredGlob> local() {
+        List<StoredGlob> globs = new ArrayList<>();
+        for (String name : tiers.list()) {
+            try {
+                tiers.read(name).ifPresent(globs::add);
+            } catch (GlobException invalid) {
+                LOG.warn("Not seeding {} into the shared store: {}", name, invalid.getMessage());
+            }
+        }
+        return globs;
+    }
+
+    @Override
+    public Map<String, Long> deleted() {
+        return tiers.deletedNames();
+    }
+
+    @Override
+    public void apply(StoredGlob glob) {
+        String name = glob.name();
+        if (!GlobRules.validName(name)) {
+            LOG.error("The shared store holds a glob with an invalid name '{}'; ignored", name);
+            return;
+        }
+        tiers.locked(name, () -> {
+            long local = tiers.localRevision(name);
+            if (glob.revision() <= local) {
+                return null; // ours, or already applied
+            }
+            store(glob, local);
+            return null;
+        });
+    }
+
+    @Override
+    public void adopt(StoredGlob glob) {
+        String name = glob.name();
+        if (!GlobRules.validName(name)) {
+            return;
+        }
+        tiers.locked(name, () -> {
+            Optional<StoredGlob> mine = tiers.lastGood(name);
+            if (mine.isPresent() && mine.get().revision() == glob.revision() && mine.get().json().equals(glob.json())) {
+                return null;
+            }
+            store(glob, tiers.localRevision(name));
+            return null;
+        });
+    }
+
+    private void store(StoredGlob glob, long local) {
+        String name = glob.name();
+        tiers.created(name);
+        GlobTier shared = tiers.truth();
+        if (!tiers.copyDown(shared, name, glob)) {
+            LOG.warn("Glob {} revision {} from the shared store is cached on this node but its local copy failed",
+                    name, glob.revision());
+        }
+        applied.accept(glob);
+        publish.accept(new GlobEvent(name, local, glob.revision(), glob.origin(), glob.time()));
+    }
+
+    @Override
+    public void applyDelete(String name, long revision, Origin origin) {
+        if (!GlobRules.validName(name)) {
+            return;
+        }
+        tiers.locked(name, () -> {
+            long local = tiers.localRevision(name);
+            if (local > revision) {
+                return null; // this node holds a newer revision (created again after the delete)
+            }
+            tiers.removeBelow(tiers.truth(), name, revision);
+            if (local > 0) {
+                LOG.info("Glob {} was deleted by {} at revision {}", name, origin, revision);
+                publish.accept(new GlobEvent(name, local, 0, origin, Instant.now()));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void writable() {
+        writable.run();
+    }
+}

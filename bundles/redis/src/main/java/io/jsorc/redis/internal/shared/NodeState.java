@@ -1,0 +1,65 @@
+package io.jsorc.redis.internal.shared;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this node remembers of the shared store between runs: the epoch and seed it followed and the id of the last
+ * stream entry it applied ({@code data/jsorc/shared-store.properties}). Losing it costs a join or a resync, never a
+ * change: an entry applied twice is skipped by its revision. Written atomically, without fsync.
+ *
+ * <p>Thread-safety: used by the follower thread only.
+ */
+final class NodeState {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeState.class);
+
+    private final Path file;
+    String epoch = "";
+    String seed = "";
+    String lastId = "0-0";
+
+    NodeState(Path file) {
+        this.file = file;
+        if (file == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+            epoch = props.getProperty("epoch", "");
+            seed = props.getProperty("seed", "");
+            lastId = props.getProperty("last.id", "0-0");
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Could not read {} ({}): this node joins the shared store again", file, e.getMessage());
+        }
+    }
+
+    void save() {
+        if (file == null) {
+            return;
+        }
+        Properties props = new Properties();
+        props.setProperty("epoch", epoch);
+        props.setProperty("seed", seed);
+        props.setProperty("last.id", lastId);
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                props.store(out, "JsOrc: the shared glob store this node follows");
+            }
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("Could not write {} ({}): after a restart this node resyncs", file, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.jsorc.redis.internal.shared;
+
+import io.jsorc.api.spi.GlobTier;
+import io.jsorc.api.spi.SharedGlobTier;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the node-local bootstrap configuration {@code jsorc.globs.shared} into the shared glob tier: when
+ * {@code enabled}, a {@link RedisGlobTier} registered as a {@link GlobTier} ({@code jsorc.glob.tier=redis}) that the
+ * glob store binds and follows. A changed configuration makes a new tier (DS reactivates the component).
+ *
+ * <p>Thread-safety: DS calls activate and deactivate in order.
+ */
+@Component(service = {}, configurationPid = SharedStoreConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
+@Designate(ocd = SharedStoreConfig.class)
+public final class SharedStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
+
+    private RedisGlobTier tier;
+    private ServiceRegistration<?> registration;
+
+    @Activate
+    public SharedStore(BundleContext context, SharedStoreConfig config) {
+        if (!config.enabled()) {
+            LOG.info("The shared glob store is off ({} enabled=false): globs live on this node only",
+                    SharedStoreConfig.PID);
+            return;
+        }
+        String data = System.getProperty("karaf.data", "data");
+        tier = new RedisGlobTier(new RedisGlobTier.Settings(config.host(), config.port(), config.db(), config.user(),
+                config.password(), config.ssl(), config.timeout_ms(), config.stream_max(),
+                Path.of(data, "jsorc", "shared-store.properties")));
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(GlobTier.TIER_NAME, tier.name());
+        registration = context.registerService(new String[] {GlobTier.class.getName(),
+            SharedGlobTier.class.getName()}, tier, props);
+        LOG.info("Globs are shared through {} (db {})", tier.where(), config.db());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister(); // the store stops following first
+            registration = null;
+        }
+        if (tier != null) {
+            tier.close();
+            tier = null;
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package io.jsorc.redis;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsorc.api.config.GlobException;
+import io.jsorc.api.config.GlobException.Reason;
+import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.Origin;
+import io.jsorc.api.config.StoredGlob;
+import io.jsorc.api.event.GlobEvent;
+import io.jsorc.globs.internal.glob.GlobStoreImpl;
+import io.jsorc.redis.internal.shared.RedisGlobTier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Several nodes (a glob store each, with its own local tier and its own follower) on one real {@code redis-server}:
+ * the shared tier's rules from docs/globs.md, including Redis killed during edits from two nodes.
+ */
+class SharedGlobsTest {
+
+    private static final Origin ALICE = new Origin("alice", "console", "A");
+    private static final Origin BOB = new Origin("bob", "http", "B");
+
+    @TempDir
+    Path dir;
+    private RedisServer redis;
+    private final List<Node> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = new RedisServer().start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Node node : List.copyOf(nodes)) {
+            node.close();
+        }
+        redis.close();
+    }
+
+    /** One node: its local tier survives {@link #close} so it can be started again on it. */
+    final class Node implements AutoCloseable {
+        final String name;
+        final LocalTier local;
+        final GlobStoreImpl store = new GlobStoreImpl();
+        final RedisGlobTier tier;
+        final List<GlobEvent> events = new CopyOnWriteArrayList<>();
+
+        Node(String name, LocalTier local) {
+            this.name = name;
+            this.local = local;
+            store.addTier(local);
+            store.addListener(events::add);
+            tier = new RedisGlobTier(new RedisGlobTier.Settings("127.0.0.1", redis.port, 1, "", "", false, 2000,
+                    10000, dir.resolve(name + ".properties")));
+            store.addTier(tier);
+            nodes.add(this);
+        }
+
+        Node ready() {
+            await(name + " in sync with the shared store").atMost(Duration.ofSeconds(10)).until(tier::ready);
+            return this;
+        }
+
+        long rev(String glob) {
+            return store.get(glob).map(v -> v.revision()).orElse(0L);
+        }
+
+        String json(String glob) {
+            return store.get(glob).map(v -> v.json()).orElse(null);
+        }
+
+        @Override
+        public void close() {
+            if (nodes.remove(this)) {
+                store.removeTier(tier);
+                tier.close();
+                store.close();
+            }
+        }
+    }
+
+    private Node node(String name) {
+        return new Node(name, new LocalTier()).ready();
+    }
+
+    private Jedis jedis() {
+        Jedis jedis = new Jedis("127.0.0.1", redis.port);
+        jedis.select(1);
+        return jedis;
+    }
+
+    @Test
+    void aChangeOnOneNodeIsSeenOnTheOtherAsItIsAndStaysReadableWithHget() {
+        Node a = node("A");
+        Node b = node("B");
+        long rev = a.store.set("PAY_CONFIG", "{\"enabled\":true,\"key\":\"k1\"}", null, ALICE);
+        await("B holds revision " + rev).atMost(Duration.ofSeconds(5)).until(() -> b.rev("PAY_CONFIG") == rev);
+        StoredGlob onB = b.local.data.get("PAY_CONFIG");
+        assertEquals(ALICE, onB.origin(), "applied as it is: same origin, not a new edit");
+        assertEquals(rev, onB.revision());
+        try (Jedis jedis = jedis()) {
+            assertEquals("{\"enabled\":true,\"key\":\"k1\"}", jedis.hget("global", "PAY_CONFIG"));
+        }
+        assertEquals(1, b.events.stream().filter(e -> e.name().equals("PAY_CONFIG")).count());
+        assertEquals(rev, a.rev("PAY_CONFIG"), "A was not changed back by its own change");
+    }
+
+    @Test
+    void aStaleCompareAndSetIsRefusedNamingTheCurrentRevision() {
+        Node a = node("A");
+        Node b = node("B");
+        long r1 = a.store.set("X_CONFIG", "{\"n\":1}", GlobStore.ABSENT, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r1);
+        a.store.set("X_CONFIG", "{\"n\":2}", r1, ALICE);
+        GlobException stale = assertThrows(GlobException.class,
+                () -> b.store.set("X_CONFIG", "{\"n\":3}", r1, BOB));
+        assertEquals(Reason.STALE_REVISION, stale.reason());
+        assertTrue(stale.getMessage().contains("revision " + (r1 + 1)), stale.getMessage());
+        await().atMost(Duration.ofSeconds(5)).until(() -> "{\"n\":2}".equals(b.json("X_CONFIG")));
+    }
+
+    @Test
+    void aStoppedNodeReplaysWhatItMissed() {
+        Node a = node("A");
+        LocalTier bLocal = new LocalTier();
+        Node b = new Node("B", bLocal).ready();
+        long r = a.store.set("X_CONFIG", "{\"n\":0}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        b.close();
+        for (int i = 1; i <= 3; i++) {
+            a.store.set("X_CONFIG", "{\"n\":" + i + "}", null, ALICE);
+        }
+        Node b2 = new Node("B", bLocal).ready();
+        await("B replayed three edits").atMost(Duration.ofSeconds(5)).until(() -> b2.rev("X_CONFIG") == r + 3);
+        assertEquals("{\"n\":3}", b2.json("X_CONFIG"));
+        assertEquals(List.of(r + 1, r + 2, r + 3), b2.events.stream().filter(e -> e.name().equals("X_CONFIG"))
+                .map(GlobEvent::newRevision).toList(), "each missed revision applied once, in order");
+    }
+
+    @Test
+    void anOutsideEditOnOneNodeReachesTheOtherExactlyOnce() {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long streamBefore;
+        try (Jedis jedis = jedis()) {
+            streamBefore = jedis.xlen("jsorc:changes");
+        }
+        Origin file = new Origin("operator", "file", "B");
+        b.local.editBehindTheBack(new StoredGlob("X_CONFIG", "{\"n\": 5}", r, Instant.now(), file));
+        await("A has the edit").atMost(Duration.ofSeconds(5)).until(() -> a.rev("X_CONFIG") == r + 1);
+        assertEquals("{\"n\":5}", a.json("X_CONFIG"));
+        assertEquals(file, a.local.data.get("X_CONFIG").origin());
+        await("B took its own edit as revision " + (r + 1)).atMost(Duration.ofSeconds(5))
+                .until(() -> b.local.data.get("X_CONFIG").revision() == r + 1);
+        try (Jedis jedis = jedis()) {
+            assertEquals(streamBefore + 1, jedis.xlen("jsorc:changes"), "one change, no echo");
+            assertEquals(Long.toString(r + 1), jedis.hget("jsorc:rev", "X_CONFIG"));
+        }
+    }
+
+    @Test
+    void anOutsideEditOnAnOldRevisionIsUndone() {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r + 1);
+        b.local.editBehindTheBack(new StoredGlob("X_CONFIG", "{\"n\":9}", r, Instant.now(),
+                new Origin("operator", "file", "B")));
+        await("B's stale edit undone").atMost(Duration.ofSeconds(5))
+                .until(() -> "{\"n\":2}".equals(b.local.data.get("X_CONFIG").json()));
+        assertEquals(r + 1, a.rev("X_CONFIG"));
+        assertEquals("{\"n\":2}", a.json("X_CONFIG"));
+    }
+
+    @Test
+    void aJoiningNodeAdoptsTheSharedValuesAndKeepsItsOwnInHistory() {
+        Node a = node("A");
+        a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        LocalTier cLocal = new LocalTier(); // a node that ran on its own, with a higher revision
+        cLocal.data.put("X_CONFIG", new StoredGlob("X_CONFIG", "{\"n\":42}", 7, Instant.now(), BOB));
+        cLocal.data.put("ONLY_C", new StoredGlob("ONLY_C", "{\"c\":1}", 3, Instant.now(), BOB));
+        Node c = new Node("C", cLocal).ready();
+        assertEquals("{\"n\":1}", c.json("X_CONFIG"), "Redis's value, not C's higher revision");
+        assertEquals(1, c.rev("X_CONFIG"));
+        List<StoredGlob> history = c.store.history("X_CONFIG");
+        assertTrue(history.stream().anyMatch(h -> h.json().equals("{\"n\":42}") && h.origin().source().equals("join")),
+                history.toString());
+        await("C's own glob shared").atMost(Duration.ofSeconds(5)).until(() -> a.rev("ONLY_C") == 3);
+    }
+
+    @Test
+    void withRedisDownWritesAreRefusedReadsGoOnAndDefaultsAreStoredWhenItIsBack() throws Exception {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        redis.kill();
+        GlobException refused = assertThrows(GlobException.class,
+                () -> a.store.set("X_CONFIG", "{\"n\":2}", null, ALICE));
+        assertEquals(Reason.STORAGE, refused.reason());
+        assertTrue(refused.getMessage().contains("Nothing changed") || refused.getMessage().contains("nothing changed"),
+                refused.getMessage());
+        assertEquals("{\"n\":1}", a.json("X_CONFIG"), "reads go on");
+        Map<String, Object> defaults = a.store.serviceGlob("NEW_CONFIG", Map.of("enabled", true), ALICE);
+        assertEquals(true, defaults.get("enabled"));
+        assertFalse(a.store.exists("NEW_CONFIG"), "served unstored");
+        redis.start(); // empty: it lost everything
+        await("both nodes seeded Redis again and NEW_CONFIG is stored").atMost(Duration.ofSeconds(10))
+                .until(() -> b.rev("NEW_CONFIG") > 0 && a.tier.ready() && b.tier.ready());
+        try (Jedis jedis = jedis()) {
+            assertEquals("{\"n\":1}", jedis.hget("global", "X_CONFIG"));
+            assertEquals(Long.toString(r), jedis.hget("jsorc:rev", "X_CONFIG"));
+        }
+        assertEquals(r + 1, a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE));
+    }
+
+    @Test
+    void aDeletedGlobDoesNotComeBackAndIsCreatedAgainAfterItsTombstone() throws Exception {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r + 1);
+        b.store.delete("X_CONFIG", r + 1, BOB);
+        await("A deleted it").atMost(Duration.ofSeconds(5)).until(() -> !a.store.exists("X_CONFIG"));
+        try (Jedis jedis = jedis()) {
+            assertTrue(jedis.hget("jsorc:tomb", "X_CONFIG").startsWith((r + 1) + "\n"));
+            assertEquals(null, jedis.hget("global", "X_CONFIG"));
+        }
+        a.store.serviceGlob("X_CONFIG", Map.of("n", 0), ALICE);
+        assertEquals(r + 2, a.rev("X_CONFIG"), "created again after the tombstone");
+    }
+
+    /**
+     * Redis SIGKILLed (no persistence) during 1,000 edits from two nodes, then started again: every glob on both
+     * nodes is at its highest acknowledged revision or later, both nodes hold the same, and no node ever saw a
+     * revision go down.
+     */
+    @Test
+    void redisKilledDuringEditsFromBothNodesLosesNothingAcknowledged() throws Exception {
+        Node a = node("A");
+        Node b = node("B");
+        List<String> names = List.of("G0_CONFIG", "G1_CONFIG", "G2_CONFIG", "G3_CONFIG", "G4_CONFIG");
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (Node node : List.of(a, b)) {
+                work.add(writers.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        String name = names.get(i % names.size());
+                        try {
+                            long rev = node.store.set(name, "{\"by\":\"" + node.name + "\",\"i\":" + i + "}", null,
+                                    node.name.equals("A") ? ALICE : BOB);
+                            acknowledged.merge(name, rev, Math::max);
+                        } catch (GlobException e) {
+                            failed.incrementAndGet();
+                        }
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            await("a third of the edits made").atMost(Duration.ofSeconds(30)).until(() -> done.get() >= 330);
+            redis.kill();
+            await("edits refused while Redis is down").atMost(Duration.ofSeconds(30))
+                    .until(() -> failed.get() > 0 || done.get() >= 1000);
+            redis.start();
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        await("both nodes converge").atMost(Duration.ofSeconds(5)).until(() -> names.stream()
+                .allMatch(n -> a.tier.ready() && b.tier.ready() && a.rev(n) == b.rev(n)
+                        && java.util.Objects.equals(a.json(n), b.json(n))));
+        try (Jedis jedis = jedis()) {
+            for (String name : names) {
+                long ack = acknowledged.getOrDefault(name, 0L);
+                assertTrue(a.rev(name) >= ack, name + ": A at " + a.rev(name) + ", acknowledged " + ack);
+                assertEquals(Long.toString(a.rev(name)), jedis.hget("jsorc:rev", name), name + " in Redis");
+                assertEquals(a.json(name), jedis.hget("global", name));
+            }
+        }
+        for (Node node : List.of(a, b)) {
+            Map<String, Long> seen = new ConcurrentHashMap<>();
+            for (GlobEvent event : node.events) {
+                long before = seen.getOrDefault(event.name(), 0L);
+                assertTrue(event.newRevision() > before, node.name + ": " + event.name() + " went from " + before
+                        + " to " + event.newRevision());
+                seen.put(event.name(), event.newRevision());
+            }
+        }
+        assertTrue(failed.get() > 0, "Redis was down during some edits");
+    }
+}
