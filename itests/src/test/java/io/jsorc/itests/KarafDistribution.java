@@ -87,11 +87,16 @@ final class KarafDistribution implements AutoCloseable {
      * test JVM's process group nor a closed stdin affects Karaf. Returns what the script printed.
      */
     Result start(boolean clean) throws IOException, InterruptedException {
+        return start(clean, Map.of());
+    }
+
+    /** As {@link #start(boolean)}, with these variables added to Karaf's environment. */
+    Result start(boolean clean, Map<String, String> extraEnv) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("setsid", home.resolve("bin/start").toString()));
         if (clean) {
             command.add("clean");
         }
-        Result result = run(home, command, Duration.ofSeconds(60), false);
+        Result result = run(home, command, Duration.ofSeconds(60), false, null, extraEnv);
         if (!result.ok()) {
             throw new AssertionError("bin/start failed: " + result);
         }
@@ -134,7 +139,7 @@ final class KarafDistribution implements AutoCloseable {
         command.add(home.resolve("bin/jsorc").toString());
         command.addAll(List.of(args));
         return run(home, command, CLIENT_TIMEOUT, false, Map.of("PATH",
-                Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin", "TMPDIR", tmp.toString()));
+                Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin", "TMPDIR", tmp.toString()), Map.of());
     }
 
     /** {@code bin/stop}, then waits until the Karaf process is gone. */
@@ -197,12 +202,12 @@ final class KarafDistribution implements AutoCloseable {
      */
     static Result run(Path dir, List<String> command, Duration timeout, boolean liveStdin)
             throws IOException, InterruptedException {
-        return run(dir, command, timeout, liveStdin, null);
+        return run(dir, command, timeout, liveStdin, null, Map.of());
     }
 
     /** As above; with {@code onlyEnv}, the process gets exactly that environment. */
     private static Result run(Path dir, List<String> command, Duration timeout, boolean liveStdin,
-            Map<String, String> onlyEnv) throws IOException, InterruptedException {
+            Map<String, String> onlyEnv, Map<String, String> extraEnv) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run-", ".out");
         Path err = Files.createTempFile(dir, "run-", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
@@ -217,6 +222,7 @@ final class KarafDistribution implements AutoCloseable {
             env.put("LC_ALL", "C.UTF-8");
             env.put("LANG", "C.UTF-8");
         }
+        env.putAll(extraEnv);
         env.remove("KARAF_HOME");
         env.remove("KARAF_BASE");
         env.remove("KARAF_ETC");

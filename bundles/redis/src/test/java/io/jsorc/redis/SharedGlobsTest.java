@@ -13,7 +13,12 @@ import io.jsorc.api.config.Origin;
 import io.jsorc.api.config.StoredGlob;
 import io.jsorc.api.event.GlobEvent;
 import io.jsorc.globs.internal.glob.GlobStoreImpl;
+import io.jsorc.api.CommonService;
+import io.jsorc.api.Hook;
+import io.jsorc.api.spi.ClusterRefresh;
 import io.jsorc.redis.internal.shared.RedisGlobTier;
+import io.jsorc.redis.internal.shared.RefreshBus;
+import io.jsorc.testkit.TestKit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,8 +68,10 @@ class SharedGlobsTest {
     final class Node implements AutoCloseable {
         final String name;
         final LocalTier local;
-        final GlobStoreImpl store = new GlobStoreImpl();
+        final TestKit kit = TestKit.create(); // a real MetaService over a real glob store
+        final GlobStoreImpl store = (GlobStoreImpl) kit.globs();
         final RedisGlobTier tier;
+        final RefreshBus refreshes;
         final List<GlobEvent> events = new CopyOnWriteArrayList<>();
 
         Node(String name, LocalTier local) {
@@ -73,7 +80,8 @@ class SharedGlobsTest {
             store.addTier(local);
             store.addListener(events::add);
             tier = new RedisGlobTier(new RedisGlobTier.Settings("127.0.0.1", redis.port, 1, "", "", false, 2000,
-                    10000, dir.resolve(name + ".properties")));
+                    10000, dir.resolve(name + ".properties")), name);
+            refreshes = new RefreshBus(tier, kit::meta, 0);
             store.addTier(tier);
             nodes.add(this);
         }
@@ -95,8 +103,9 @@ class SharedGlobsTest {
         public void close() {
             if (nodes.remove(this)) {
                 store.removeTier(tier);
+                refreshes.close();
                 tier.close();
-                store.close();
+                kit.close();
             }
         }
     }
@@ -125,6 +134,48 @@ class SharedGlobsTest {
         }
         assertEquals(1, b.events.stream().filter(e -> e.name().equals("PAY_CONFIG")).count());
         assertEquals(rev, a.rev("PAY_CONFIG"), "A was not changed back by its own change");
+    }
+
+    /** A service that counts its runs. */
+    static final class Counter extends CommonService<String> {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        protected Map<String, Object> buildConfig(Hook hook) {
+            return hook.serviceGlob("COUNTER_CONFIG", Map.of("enabled", true, "quiet", true));
+        }
+
+        @Override
+        protected String run(Hook hook) {
+            runs.incrementAndGet();
+            return "up";
+        }
+    }
+
+    @Test
+    void aRefreshOnOneNodeRefreshesTheServiceOnTheOthersAndReportsWhoDid() {
+        Node a = node("A");
+        Node b = node("B");
+        Counter onB = new Counter();
+        b.kit.register("counter", () -> onB);
+        await("counter running on B").atMost(Duration.ofSeconds(5)).until(() -> onB.runs.get() == 1);
+        await("B announced itself alive").atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Jedis jedis = jedis()) {
+                return jedis.hget("jsorc:nodes", "B") != null;
+            }
+        });
+        ClusterRefresh.Acks acks = a.refreshes.refreshOthers("counter", ALICE, Duration.ofSeconds(10));
+        assertEquals(List.of("B"), acks.acknowledged());
+        assertEquals(List.of(), acks.missing());
+        assertEquals(2, onB.runs.get(), "B's service ran again");
+        b.close(); // a node that left is not waited for; one that is alive but does not answer is named
+        try (Jedis jedis = jedis()) {
+            assertEquals(null, jedis.hget("jsorc:nodes", "B"), "B took itself off the live nodes");
+            jedis.hset("jsorc:nodes", "C", "some-instance " + System.currentTimeMillis());
+        }
+        ClusterRefresh.Acks alone = a.refreshes.refreshOthers("counter", ALICE, Duration.ofMillis(300));
+        assertEquals(List.of(), alone.acknowledged());
+        assertEquals(List.of("C"), alone.missing());
     }
 
     @Test
@@ -157,6 +208,8 @@ class SharedGlobsTest {
         assertEquals("{\"n\":3}", b2.json("X_CONFIG"));
         assertEquals(List.of(r + 1, r + 2, r + 3), b2.events.stream().filter(e -> e.name().equals("X_CONFIG"))
                 .map(GlobEvent::newRevision).toList(), "each missed revision applied once, in order");
+        assertEquals(r + 4, b2.store.set("X_CONFIG", "{\"n\":4}", r + 3, BOB), "B writes again after its restart");
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.rev("X_CONFIG") == r + 4);
     }
 
     @Test
@@ -248,6 +301,9 @@ class SharedGlobsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r + 1);
         b.store.delete("X_CONFIG", r + 1, BOB);
         await("A deleted it").atMost(Duration.ofSeconds(5)).until(() -> !a.store.exists("X_CONFIG"));
+        GlobEvent deleted = a.events.get(a.events.size() - 1);
+        assertEquals(BOB, deleted.origin(), "A is told who deleted it");
+        assertEquals(0, deleted.newRevision());
         try (Jedis jedis = jedis()) {
             assertTrue(jedis.hget("jsorc:tomb", "X_CONFIG").startsWith((r + 1) + "\n"));
             assertEquals(null, jedis.hget("global", "X_CONFIG"));

@@ -19,6 +19,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ConsumerType
 public interface SharedGlobTier extends GlobTier {
 
+    /**
+     * Deletes {@code name} when its stored revision is {@code expectedRevision}, leaving a tombstone; {@code origin}
+     * is who deleted it, as the other nodes are told.
+     */
+    boolean delete(String name, long expectedRevision, Origin origin) throws Exception;
+
     /** The revision at which {@code name} was deleted (its tombstone), or 0. */
     long tombstone(String name) throws Exception;
 

@@ -4,7 +4,7 @@
  * {@link io.jsorc.api.spi.AutomationProvider} (the JsOrc loop, with its status types) and
  * {@link io.jsorc.api.spi.ManifestApplier} (the loop's cluster side). Versioned 0.x: the Redis tier and Kubernetes
  * will change it; it is not covered by the 1.0 compatibility promise of the API packages. 0.2.0: the loop's status,
- * {@code check}, the META_CONFIG and refresh notifications, {@code ManifestApplier}. 0.3.0: {@code SharedGlobTier}.
+ * {@code check}, the META_CONFIG and refresh notifications, {@code ManifestApplier}. 0.3.0: {@code SharedGlobTier}, {@code ClusterRefresh}.
  */
 @Export
 @Version("0.3.0")

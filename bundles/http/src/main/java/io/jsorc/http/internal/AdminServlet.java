@@ -34,6 +34,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +95,17 @@ public final class AdminServlet extends HttpServlet {
             HttpSettings settings) {
         this(config, meta, authenticator(settings), limits(settings));
         this.realmWatch = new RealmWatch(context, this::flushLogins);
+    }
+
+    /** Present while globs are shared with other nodes (service_refresh then reaches them and reports who did). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCluster(io.jsorc.api.spi.ClusterRefresh cluster) {
+        functions.cluster(cluster);
+    }
+
+    void unsetCluster(io.jsorc.api.spi.ClusterRefresh cluster) {
+        functions.uncluster(cluster);
     }
 
     @Deactivate

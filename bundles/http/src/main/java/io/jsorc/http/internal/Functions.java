@@ -53,6 +53,8 @@ final class Functions {
     private final ConfigApi config;
     private final MetaService meta;
     private final ObjectMapper mapper;
+    /** Present while globs are shared with other nodes: a refresh reaches them too. */
+    private volatile io.jsorc.api.spi.ClusterRefresh cluster;
     private final Map<String, Function> table = new LinkedHashMap<>();
 
     Functions(ConfigApi config, MetaService meta, ObjectMapper mapper) {
@@ -180,13 +182,33 @@ final class Functions {
         return Reply.ok(List.of(result.message()));
     }
 
+    synchronized void cluster(io.jsorc.api.spi.ClusterRefresh cluster) {
+        this.cluster = cluster;
+    }
+
+    synchronized void uncluster(io.jsorc.api.spi.ClusterRefresh gone) {
+        if (cluster == gone) {
+            cluster = null;
+        }
+    }
+
     private Reply serviceRefresh(Call call) {
         String name = call.fields().text("name");
         boolean known = guard(name, () -> meta.refresh(name, call.origin()));
         if (!known) {
             throw new ApiError(404, name + " is not a valid service. Can not refresh config.", "name", null);
         }
-        return Reply.ok(Map.of("success", true));
+        io.jsorc.api.spi.ClusterRefresh others = cluster;
+        if (others == null) {
+            return Reply.ok(Map.of("success", true));
+        }
+        io.jsorc.api.spi.ClusterRefresh.Acks acks = guard(name,
+                () -> others.refreshOthers(name, call.origin(), java.time.Duration.ofSeconds(10)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("success", true);
+        out.put("acknowledged", acks.acknowledged());
+        out.put("missing", acks.missing());
+        return Reply.ok(out);
     }
 
     private Reply serviceInfo(Call call) {

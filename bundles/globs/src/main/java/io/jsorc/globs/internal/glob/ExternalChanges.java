@@ -168,7 +168,9 @@ final class ExternalChanges {
                 return null;
             }
             try {
-                if (!Tiers.call(() -> shared.delete(name, prevRev), "delete " + name)) {
+                Origin deleter = Origin.local("operator", local.name());
+                if (!Tiers.call(() -> shared instanceof io.jsorc.api.spi.SharedGlobTier tier
+                        ? tier.delete(name, prevRev, deleter) : shared.delete(name, prevRev), "delete " + name)) {
                     throw GlobRules.stale(name, prevRev, -1);
                 }
             } catch (GlobException e) {

@@ -321,7 +321,7 @@ public final class GlobStoreImpl implements GlobStore {
         GlobRules.checkName(name);
         java.util.Objects.requireNonNull(origin, "origin");
         return tiers.locked(name, () -> {
-            long old = tiers.delete(name, expectedRevision);
+            long old = tiers.delete(name, expectedRevision, origin);
             if (old != 0) {
                 Instant now = Instant.now();
                 events.publish(new GlobEvent(name, old, 0, origin, now));

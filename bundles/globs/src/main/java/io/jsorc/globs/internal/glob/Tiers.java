@@ -316,7 +316,7 @@ final class Tiers implements AutoCloseable {
     }
 
     /** Deletes from the truth then everywhere; the deleted revision, or 0 when it did not exist. */
-    long delete(String name, Long expected) {
+    long delete(String name, Long expected, Origin origin) {
         return locked(name, () -> {
             GlobTier truth = truth();
             Optional<StoredGlob> current = expect(truth, name, expected);
@@ -325,7 +325,8 @@ final class Tiers implements AutoCloseable {
                 forget(name);
                 return 0L;
             }
-            if (!call(() -> truth.delete(name, currentRev), "delete " + name)) {
+            if (!call(() -> truth instanceof SharedGlobTier shared ? shared.delete(name, currentRev, origin)
+                    : truth.delete(name, currentRev), "delete " + name)) {
                 throw GlobRules.stale(name, currentRev, -1);
             }
             removeBelow(truth, name, currentRev);

@@ -96,7 +96,7 @@ class GroupCommitTest {
         tiers.add(truth, change -> { }, null);
         // created, deleted: the next write continues from the deleted revision
         assertTrue(tiers.writeAll("G", List.of(new Tiers.Change("1", 0L, ME))).get(0) instanceof Tiers.Written);
-        tiers.delete("G", 1L);
+        tiers.delete("G", 1L, ME);
         List<Object> batch = tiers.writeAll("G", List.of(new Tiers.Change("2", 0L, ME),
                 new Tiers.Change("3", 0L, ME), new Tiers.Change("4", 2L, ME), new Tiers.Change("5", 1L, ME)));
         assertEquals(2L, ((Tiers.Written) batch.get(0)).glob().revision(), "after a delete at 1: revision 2");

@@ -71,6 +71,10 @@ public final class RedisGlobTier implements SharedGlobTier {
     static final int HISTORY_KEEP = 20;
     private static final long BLOCK_MS = 1000;
     private static final long MAX_BACKOFF_MS = 1000;
+    static final String NODES = "jsorc:nodes";
+    private static final long BEAT_MS = 5000;
+    /** A node not heard of for this long is not waited for. */
+    static final long LIVE_MS = 30_000;
 
     /** What the tier needs to know: where Redis is, how to reach it, the stream's length, where to remember. */
     public record Settings(String host, int port, int db, String user, String password, boolean ssl, int timeoutMs,
@@ -83,18 +87,29 @@ public final class RedisGlobTier implements SharedGlobTier {
     private final RedisClient pool;
     private final Map<String, Script> scripts = new HashMap<>();
     private final NodeState state;
-    private final String node = Origin.localNode();
+    private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private volatile boolean ready;
     private volatile boolean resyncWanted;
     private volatile String epoch = "";
     private volatile String seed = "";
-    private volatile Consumer<Map<String, String>> otherEntries = fields -> { };
+    private volatile java.util.function.BiConsumer<String, Map<String, String>> otherEntries = (id, fields) -> { };
+    /** This run of this node, told apart from another node that has the same name. */
+    private final String instance = newId();
+    private final long startedAt = System.currentTimeMillis();
+    private volatile long lastBeat;
+    private boolean warnedSameName;
     private volatile Follower follower;
 
     public RedisGlobTier(Settings settings) {
+        this(settings, Origin.localNode());
+    }
+
+    /** @param node this node's name in the shared store (default {@code karaf.name}) */
+    public RedisGlobTier(Settings settings, String node) {
         this.settings = settings;
+        this.node = node;
         this.where = "Redis at " + settings.host() + ":" + settings.port();
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .database(settings.db())
@@ -132,8 +147,11 @@ public final class RedisGlobTier implements SharedGlobTier {
         return ready;
     }
 
-    /** Stream entries that are not glob changes (a refresh): given to {@code handler} on the follower thread. */
-    public void otherEntries(Consumer<Map<String, String>> handler) {
+    /**
+     * Stream entries that are not glob changes (a refresh): given to {@code handler} (entry id, fields) on the
+     * follower thread.
+     */
+    public void otherEntries(java.util.function.BiConsumer<String, Map<String, String>> handler) {
         this.otherEntries = handler;
     }
 
@@ -147,6 +165,38 @@ public final class RedisGlobTier implements SharedGlobTier {
     /** The pool, for the tier's companions (refresh acknowledgements). */
     RedisClient pool() {
         return pool;
+    }
+
+    /** This node's name in the shared store ({@code karaf.name}). */
+    String node() {
+        return node;
+    }
+
+    /** When this tier started (epoch ms): refreshes published before are not carried out. */
+    long startedAt() {
+        return startedAt;
+    }
+
+    /** The nodes heard of within the last 30 s, this one included. */
+    List<String> liveNodes() {
+        long now = System.currentTimeMillis();
+        Map<String, String> beats = call("read the nodes of", false, () -> pool.hgetAll(NODES));
+        List<String> live = new ArrayList<>();
+        beats.forEach((name, beat) -> {
+            if (now - beatTime(beat) < LIVE_MS) {
+                live.add(name);
+            }
+        });
+        live.sort(null);
+        return live;
+    }
+
+    private static long beatTime(String beat) {
+        try {
+            return Long.parseLong(beat.substring(beat.indexOf(' ') + 1));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -191,8 +241,13 @@ public final class RedisGlobTier implements SharedGlobTier {
 
     @Override
     public boolean delete(String name, long expectedRevision) {
+        return delete(name, expectedRevision, Origin.local("jsorc", "delete"));
+    }
+
+    @Override
+    public boolean delete(String name, long expectedRevision, Origin origin) {
         List<Object> r = list(eval("delete", deleteKeys(), List.of(epoch, seed, name, Long.toString(expectedRevision),
-                meta(Origin.local("jsorc", "delete"), Instant.now()), Long.toString(System.currentTimeMillis()),
+                meta(origin, Instant.now()), Long.toString(System.currentTimeMillis()),
                 Integer.toString(settings.streamMax()), "cas"), true));
         return committed(name, expectedRevision, r);
     }
@@ -322,6 +377,7 @@ public final class RedisGlobTier implements SharedGlobTier {
                         backoff = 50;
                         replica.writable();
                     }
+                    beat(jedis);
                     read(jedis);
                 } catch (JedisException | IllegalStateException e) {
                     if (!running) {
@@ -361,7 +417,7 @@ public final class RedisGlobTier implements SharedGlobTier {
                     if (!running) {
                         return;
                     }
-                    if (!apply(entry.getFields())) {
+                    if (!apply(entry.getID().toString(), entry.getFields())) {
                         ready = false; // the store was seeded again: shake hands before going on
                         return;
                     }
@@ -372,7 +428,7 @@ public final class RedisGlobTier implements SharedGlobTier {
         }
 
         /** One stream entry; false when the node must shake hands again (the store was seeded again). */
-        private boolean apply(Map<String, String> fields) {
+        private boolean apply(String id, Map<String, String> fields) {
             String op = fields.getOrDefault("op", "");
             switch (op) {
                 case "set" -> replica.apply(glob(fields.get("name"), fields.get("json"), fields.get("rev"),
@@ -384,7 +440,7 @@ public final class RedisGlobTier implements SharedGlobTier {
                 }
                 default -> {
                     try {
-                        otherEntries.accept(fields);
+                        otherEntries.accept(id, fields);
                     } catch (RuntimeException e) {
                         LOG.error("Handling the stream entry {} failed", op, e);
                     }
@@ -427,7 +483,26 @@ public final class RedisGlobTier implements SharedGlobTier {
             } else if (resyncWanted || (!"0-0".equals(state.lastId) && compare(first, state.lastId) > 0)) {
                 resync(jedis, replica); // entries this node missed were trimmed: read the whole store
             } // else: replay from the last id applied
+            adoptEpoch(state.epoch, state.seed); // what this node's writes are checked against from now on
             state.save();
+        }
+
+        /** Every 5 s: this node is alive (hash jsorc:nodes); warns once when another live node has its name. */
+        private void beat(Jedis jedis) {
+            long now = System.currentTimeMillis();
+            if (now - lastBeat < BEAT_MS) {
+                return;
+            }
+            String other = jedis.hget(NODES, node);
+            // another instance under this name that beat since our last beat (not our own previous run's last beat)
+            if (other != null && !other.startsWith(instance + " ") && !warnedSameName && lastBeat > 0
+                    && beatTime(other) > lastBeat) {
+                LOG.warn("Another node following the shared glob store is also named '{}': give each node its own "
+                        + "karaf.name (etc/system.properties), or their refreshes and histories mix", node);
+                warnedSameName = true;
+            }
+            jedis.hset(NODES, node, instance + " " + now);
+            lastBeat = now;
         }
 
         private void adoptEpoch(String theirEpoch, String theirSeed) {
@@ -530,6 +605,14 @@ public final class RedisGlobTier implements SharedGlobTier {
             running = false;
             ready = false;
             closeConnection(); // wakes a blocked XREAD
+            try {
+                String beat = pool.hget(NODES, node);
+                if (beat != null && beat.startsWith(instance + " ")) {
+                    pool.hdel(NODES, node); // gone: not waited for by refreshes
+                }
+            } catch (JedisException e) {
+                LOG.debug("Could not remove this node from {}", NODES, e);
+            }
             wake();
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(5));

@@ -1,5 +1,7 @@
 package io.jsorc.redis.internal.shared;
 
+import io.jsorc.api.MetaService;
+import io.jsorc.api.spi.ClusterRefresh;
 import io.jsorc.api.spi.GlobTier;
 import io.jsorc.api.spi.SharedGlobTier;
 import java.nio.file.Path;
@@ -11,6 +13,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +36,10 @@ public final class SharedStore {
     private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
 
     private RedisGlobTier tier;
+    private RefreshBus refreshes;
     private ServiceRegistration<?> registration;
+    private ServiceRegistration<?> refreshRegistration;
+    private volatile MetaService meta;
 
     @Activate
     public SharedStore(BundleContext context, SharedStoreConfig config) {
@@ -47,11 +56,34 @@ public final class SharedStore {
         props.put(GlobTier.TIER_NAME, tier.name());
         registration = context.registerService(new String[] {GlobTier.class.getName(),
             SharedGlobTier.class.getName()}, tier, props);
+        refreshes = new RefreshBus(tier, () -> meta, config.refresh_jitter());
+        refreshRegistration = context.registerService(ClusterRefresh.class, refreshes, null);
         LOG.info("Globs are shared through {} (db {})", tier.where(), config.db());
+    }
+
+    /** The node's services, for refreshes asked by other nodes (optional: the store starts before them). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setMeta(MetaService meta) {
+        this.meta = meta;
+    }
+
+    void unsetMeta(MetaService meta) {
+        if (this.meta == meta) {
+            this.meta = null;
+        }
     }
 
     @Deactivate
     void deactivate() {
+        if (refreshRegistration != null) {
+            refreshRegistration.unregister();
+            refreshRegistration = null;
+        }
+        if (refreshes != null) {
+            refreshes.close();
+            refreshes = null;
+        }
         if (registration != null) {
             registration.unregister(); // the store stops following first
             registration = null;
