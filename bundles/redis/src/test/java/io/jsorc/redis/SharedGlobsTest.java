@@ -310,6 +310,21 @@ class SharedGlobsTest {
         }
         a.store.serviceGlob("X_CONFIG", Map.of("n", 0), ALICE);
         assertEquals(r + 2, a.rev("X_CONFIG"), "created again after the tombstone");
+        try (Jedis jedis = jedis()) { // a tombstone older than 30 days is forgotten by the next node that shakes hands
+            long old = System.currentTimeMillis() - java.util.concurrent.TimeUnit.DAYS.toMillis(31);
+            jedis.hset("jsorc:tomb", "OLD_CONFIG", "4\n" + old + "\n{}");
+            jedis.hset("jsorc:tomb", "RECENT_CONFIG", "4\n" + (old + java.util.concurrent.TimeUnit.DAYS.toMillis(2))
+                    + "\n{}");
+        }
+        node("C");
+        await("the old tombstone forgotten").atMost(Duration.ofSeconds(5)).until(() -> {
+            try (Jedis jedis = jedis()) {
+                return !jedis.hexists("jsorc:tomb", "OLD_CONFIG");
+            }
+        });
+        try (Jedis jedis = jedis()) {
+            assertTrue(jedis.hexists("jsorc:tomb", "RECENT_CONFIG"));
+        }
     }
 
     /**

@@ -87,7 +87,7 @@ class AdminServletTest {
         kit.register("echo", Echo::new);
         Map<String, Authenticator.Login> users = Map.of(ADMIN, new Authenticator.Login("admin", true),
                 VIEWER, new Authenticator.Login("viewer", false));
-        AdminServlet servlet = new AdminServlet(kit.configApi(), kit.meta(), h -> h == null ? null : users.get(h),
+        servlet = new AdminServlet(kit.configApi(), kit.meta(), h -> h == null ? null : users.get(h),
                 new AdminServlet.Limits(BODY_LIMIT, MANIFEST_LIMIT, Set.of("https://console.example:8443")));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -124,6 +124,8 @@ class AdminServletTest {
     static HttpRequest.Builder request(String fn) {
         return HttpRequest.newBuilder(URI.create(base + fn)).header("Authorization", ADMIN);
     }
+
+    static AdminServlet servlet;
 
     static Answer post(String fn, String json) throws Exception {
         return send(fn, request(fn).header("Content-Type", "application/json")
@@ -334,6 +336,29 @@ class AdminServletTest {
         assertEquals(404, unknown.status());
         assertEquals("nope is not a valid service. Can not refresh config.", unknown.body().get("message").asText());
         assertEquals(404, post("service_info", "{\"name\":\"nope\"}").status());
+    }
+
+    @Test
+    void withSharedGlobsServiceRefreshReachesTheOtherNodesAndNamesWhoAcknowledged() throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.jsorc.api.spi.ClusterRefresh others = (service, origin, wait) -> {
+            asked.add(service + " by " + origin.actor() + " within " + wait.toSeconds() + " s");
+            return new io.jsorc.api.spi.ClusterRefresh.Acks(List.of("nodeB"), List.of("nodeC"));
+        };
+        servlet.setCluster(others);
+        try {
+            Answer refreshed = post("service_refresh", "{\"name\":\"echo\"}");
+            assertEquals(200, refreshed.status(), refreshed.raw().body());
+            assertEquals("[\"nodeB\"]", refreshed.body().get("acknowledged").toString());
+            assertEquals("[\"nodeC\"]", refreshed.body().get("missing").toString());
+            assertEquals(List.of("echo by admin within 10 s"), asked);
+            assertEquals(404, post("service_refresh", "{\"name\":\"nope\"}").status());
+            assertEquals(1, asked.size(), "an unknown service is not sent to the other nodes");
+        } finally {
+            servlet.unsetCluster(others);
+        }
+        Answer alone = post("service_refresh", "{\"name\":\"echo\"}");
+        assertFalse(alone.body().has("acknowledged"), alone.raw().body());
     }
 
     // ---- who may call ----

@@ -32,6 +32,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -75,6 +76,9 @@ public final class RedisGlobTier implements SharedGlobTier {
     private static final long BEAT_MS = 5000;
     /** A node not heard of for this long is not waited for. */
     static final long LIVE_MS = 30_000;
+    /** How long a tombstone beats lower revisions. */
+    static final long TOMB_KEEP_MS = TimeUnit.DAYS.toMillis(30);
+    private static final long EXPIRE_EVERY_MS = TimeUnit.HOURS.toMillis(1);
 
     /** What the tier needs to know: where Redis is, how to reach it, the stream's length, where to remember. */
     public record Settings(String host, int port, int db, String user, String password, boolean ssl, int timeoutMs,
@@ -116,7 +120,8 @@ public final class RedisGlobTier implements SharedGlobTier {
                 .ssl(settings.ssl())
                 .connectionTimeoutMillis(settings.timeoutMs())
                 .socketTimeoutMillis(Math.max(settings.timeoutMs(), (int) BLOCK_MS + 1000))
-                .clientName("jsorc-globs");
+                .clientName("jsorc-globs")
+                .protocol(RedisProtocol.RESP2); // the scripts' replies are read as RESP2 arrays
         if (settings.user() != null && !settings.user().isBlank()) {
             client.user(settings.user());
         }
@@ -131,7 +136,7 @@ public final class RedisGlobTier implements SharedGlobTier {
         poolConfig.setJmxEnabled(false); // an MBean would outlive a redeploy's class loader
         this.pool = RedisClient.builder().hostAndPort(new HostAndPort(settings.host(), settings.port()))
                 .clientConfig(clientConfig).poolConfig(poolConfig).build();
-        for (String name : List.of("write", "delete", "handshake", "reseed", "snapshot", "read")) {
+        for (String name : List.of("write", "delete", "handshake", "reseed", "snapshot", "read", "expire")) {
             scripts.put(name, new Script(load(name + ".lua")));
         }
         this.state = new NodeState(settings.stateFile());
@@ -369,6 +374,7 @@ public final class RedisGlobTier implements SharedGlobTier {
                         boolean resync = resyncWanted;
                         resyncWanted = false;
                         handshake(jedis, replica, resync);
+                        lastExpiry = 0;
                         ready = true;
                         if (warned) {
                             LOG.info("The shared glob store ({}) is back: this node is in sync and takes writes", where);
@@ -378,6 +384,7 @@ public final class RedisGlobTier implements SharedGlobTier {
                         replica.writable();
                     }
                     beat(jedis);
+                    expireTombstones(jedis);
                     read(jedis);
                 } catch (JedisException | IllegalStateException e) {
                     if (!running) {
@@ -485,6 +492,21 @@ public final class RedisGlobTier implements SharedGlobTier {
             } // else: replay from the last id applied
             adoptEpoch(state.epoch, state.seed); // what this node's writes are checked against from now on
             state.save();
+        }
+
+        private long lastExpiry;
+
+        /** At most once an hour (and after each handshake): tombstones older than 30 days are forgotten. */
+        private void expireTombstones(Jedis jedis) {
+            long now = System.currentTimeMillis();
+            if (now - lastExpiry < EXPIRE_EVERY_MS) {
+                return;
+            }
+            Object forgotten = evalOn(jedis, "expire", List.of(TOMB), List.of(Long.toString(now - TOMB_KEEP_MS)));
+            if (!"0".equals(str(forgotten))) {
+                LOG.info("Forgot {} tombstone(s) of globs deleted more than 30 days ago", str(forgotten));
+            }
+            lastExpiry = now;
         }
 
         /** Every 5 s: this node is alive (hash jsorc:nodes); warns once when another live node has its name. */
