@@ -92,6 +92,7 @@ final class SharedReplica implements SharedGlobTier.Replica {
     private void store(StoredGlob glob, long local) {
         String name = glob.name();
         tiers.created(name);
+        tiers.remember(glob); // committed in the shared store already: readers see it now, the local copy follows
         GlobTier shared = tiers.truth();
         if (!tiers.copyDown(shared, name, glob)) {
             LOG.warn("Glob {} revision {} from the shared store is cached on this node but its local copy failed",

@@ -21,10 +21,10 @@ import org.osgi.service.cm.ConfigurationListener;
  * An in-memory Config Admin: configurations by PID, {@code (service.pid=...)} filters with a trailing {@code *},
  * events delivered synchronously to the listeners (the tier only enqueues), and a switch to make updates fail.
  */
-final class FakeConfigAdmin implements ConfigurationAdmin {
+public final class FakeConfigAdmin implements ConfigurationAdmin {
 
     final Map<String, Hashtable<String, Object>> store = new ConcurrentHashMap<>();
-    final List<ConfigurationListener> listeners = new CopyOnWriteArrayList<>();
+    public final List<ConfigurationListener> listeners = new CopyOnWriteArrayList<>();
     volatile boolean failUpdates;
     @SuppressWarnings("unchecked")
     private final ServiceReference<ConfigurationAdmin> ref = (ServiceReference<ConfigurationAdmin>) Proxy.newProxyInstance(
