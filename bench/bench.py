@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """JsOrc distribution benchmarks against stock Apache Karaf 4.4.10, in one invocation.
 
-    python3 bench/bench.py [--runs 5] [--drops 20]     (after `mvn -B install -DskipTests`)
+    python3 bench/bench.py [--runs 5] [--drops 20] [--with-redis]     (after `mvn -B install -DskipTests`)
 
 boot:   bin/start -> first answer over SSH that shows the platform is up
         ours:  `jsorc:service-list` lists meta
@@ -12,6 +12,9 @@ rss:    resident memory of the Karaf JVM 15 s after the boot answer (same runs);
 deploy: a jar copied into deploy/ -> service RUNNING, read from karaf.log timestamps (millisecond
         resolution, same clock as the copy); ours: the Stripe example -> "Service stripe is RUNNING";
         stock: a trivial DS bundle built here -> its activate log line. p50/p95 of each.
+
+--with-redis: ours boots with feature jsorc-redis and the shared glob store enabled (etc/jsorc.globs.shared.cfg) on a
+        redis-server this script starts on a free loopback port (every fresh copy joins the same store).
 
 Every Karaf started here binds 127.0.0.1 ports moved off the defaults and is stopped at the end.
 """
@@ -56,7 +59,7 @@ def prepare_stock():
     return template
 
 
-def prepare_ours():
+def prepare_ours(redis_port=None):
     assembly = ROOT / "karaf-assembly" / "target" / "assembly"
     if not assembly.exists():
         sys.exit("build first: mvn -B install -DskipTests")
@@ -64,7 +67,32 @@ def prepare_ours():
     if template.exists():
         shutil.rmtree(template)
     shutil.copytree(assembly, template, symlinks=True)
+    if redis_port:
+        cfg = template / "etc" / "org.apache.karaf.features.cfg"
+        cfg.write_text(re.sub(r"(?m)^(featuresBoot\s*=\s*\S+)", r"\1, jsorc-redis", cfg.read_text(), count=1))
+        (template / "etc" / "jsorc.globs.shared.cfg").write_text(
+            f"enabled = true\nhost = 127.0.0.1\nport = {redis_port}\n")
     return template
+
+
+def start_redis():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(["/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+                c.sendall(b"PING\r\n")
+                if c.recv(16).startswith(b"+PONG"):
+                    return process, port
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    sys.exit("redis-server did not answer")
 
 
 def ssh_key():
@@ -222,10 +250,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--drops", type=int, default=20)
+    parser.add_argument("--with-redis", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     ssh_key()
-    templates = {"stock": prepare_stock(), "ours": prepare_ours()}
+    redis, redis_port = start_redis() if args.with_redis else (None, None)
+    templates = {"stock": prepare_stock(), "ours": prepare_ours(redis_port)}
     boot = {"ours": [], "stock": []}
     rss = {"ours": [], "stock": []}
     homes = {}
@@ -252,6 +282,8 @@ def main():
     finally:
         for home in homes.values():
             stop(home)
+        if redis:
+            redis.kill()
     print()
     print("| measure | ours | stock | ratio ours/stock |")
     print("|---|---|---|---|")

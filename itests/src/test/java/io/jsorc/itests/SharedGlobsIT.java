@@ -189,12 +189,16 @@ public class SharedGlobsIT {
 
     private static void awaitOutput(KarafDistribution node, String command, String expected) {
         String[] last = {""};
-        await(node.home().getParent().getFileName() + ": `" + command + "` shows " + expected + " (last: " + last[0]
-                + ")").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                    KarafDistribution.Result result = client(node, command);
-                    last[0] = result.out();
-                    return result.out().contains(expected);
-                });
+        try {
+            await(node.home().getParent().getFileName() + ": `" + command + "` shows " + expected)
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                        KarafDistribution.Result result = client(node, command);
+                        last[0] = result.toString();
+                        return result.out().contains(expected);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; last answer: " + last[0], e);
+        }
     }
 
     private static KarafDistribution.Result client(KarafDistribution node, String command) throws Exception {

@@ -15,6 +15,8 @@ final class LocalTier implements GlobTier {
 
     final Map<String, StoredGlob> data = new ConcurrentHashMap<>();
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
+    /** Makes every write fail, as a Config Admin that cannot save. */
+    volatile boolean failWrites;
 
     @Override
     public String name() {
@@ -32,12 +34,15 @@ final class LocalTier implements GlobTier {
     }
 
     @Override
-    public boolean putIfAbsent(StoredGlob glob) {
+    public boolean putIfAbsent(StoredGlob glob) throws java.io.IOException {
+        fail();
         return data.putIfAbsent(glob.name(), glob) == null;
     }
 
     @Override
-    public synchronized boolean compareAndSet(String name, long expectedRevision, StoredGlob glob) {
+    public synchronized boolean compareAndSet(String name, long expectedRevision, StoredGlob glob)
+            throws java.io.IOException {
+        fail();
         StoredGlob old = data.get(name);
         if (old == null || old.revision() != expectedRevision) {
             return false;
@@ -50,6 +55,12 @@ final class LocalTier implements GlobTier {
     public synchronized boolean delete(String name, long expectedRevision) {
         StoredGlob old = data.get(name);
         return old != null && old.revision() == expectedRevision && data.remove(name, old);
+    }
+
+    private void fail() throws java.io.IOException {
+        if (failWrites) {
+            throw new java.io.IOException("the local tier fails its writes (test)");
+        }
     }
 
     @Override

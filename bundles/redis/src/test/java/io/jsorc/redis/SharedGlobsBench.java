@@ -33,6 +33,8 @@ import redis.clients.jedis.JedisPubSub;
  */
 public final class SharedGlobsBench {
 
+    private static final long SEEDING_WINDOW_MS = 300;
+
     private static final int EDITS = 1000;
     private static final Origin ME = new Origin("bench", "api", "A");
 
@@ -51,7 +53,7 @@ public final class SharedGlobsBench {
                 store.addTier(new LocalTier());
             }
             RedisGlobTier tier = new RedisGlobTier(new RedisGlobTier.Settings("127.0.0.1", port, 1, "", "", false, 2000,
-                    10000, dir.resolve(name + ".properties")), name);
+                    10000, SEEDING_WINDOW_MS, dir.resolve(name + ".properties")), name);
             store.addTier(tier);
             poll(tier::ready, 10_000);
             return new Node(store, admin, local, tier);

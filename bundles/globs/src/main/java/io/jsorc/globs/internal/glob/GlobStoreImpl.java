@@ -353,6 +353,7 @@ public final class GlobStoreImpl implements GlobStore {
                     throw e;
                 }
                 LOG.debug("serviceGlob {}: concurrent write, retrying ({})", name, attempt);
+                catchUp(name);
             }
         }
     }
@@ -403,6 +404,22 @@ public final class GlobStoreImpl implements GlobStore {
             }
         }
         return history.of(name);
+    }
+
+    /**
+     * A write of {@code name} found a newer revision in the shared store than this node holds (another node wrote it
+     * and this node's follower has not applied it yet): it is applied now, so the retry reads it.
+     */
+    private void catchUp(String name) {
+        Optional<io.jsorc.api.spi.SharedGlobTier> shared = tiers.shared();
+        if (shared.isEmpty()) {
+            return;
+        }
+        try {
+            shared.get().get(name).ifPresent(replica::apply);
+        } catch (Exception e) {
+            LOG.debug("Could not read {} from the shared store to catch up", name, e);
+        }
     }
 
     /** A revision another node committed, now stored here: kept in this node's history and audited. */

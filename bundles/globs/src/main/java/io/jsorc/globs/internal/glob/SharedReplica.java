@@ -64,11 +64,23 @@ final class SharedReplica implements SharedGlobTier.Replica {
             return;
         }
         tiers.locked(name, () -> {
-            long local = tiers.localRevision(name);
-            if (glob.revision() <= local) {
-                return null; // ours, or already applied
+            // against this node's local copy, not the cache: a copy that failed to be written is written again
+            Optional<StoredGlob> local = tiers.localCopy(name);
+            long localRev = local.map(StoredGlob::revision).orElse(0L);
+            if (glob.revision() < localRev || glob.revision() <= tiers.deletedAt(name)) {
+                return null; // older than what this node holds, or deleted here at or after it
             }
-            store(glob, local);
+            if (glob.revision() == localRev) {
+                if (local.get().json().equals(glob.json())) {
+                    tiers.remember(local.get()); // ours, or applied already
+                    return null;
+                }
+                // two values under one revision (a node wrote while another had not seeded a restarted store yet):
+                // the shared store's wins everywhere, so every node converges on it
+                LOG.warn("Glob {} revision {} differs between this node and the shared store; taking the shared "
+                        + "store's ({})", name, glob.revision(), glob.origin());
+            }
+            store(glob, localRev);
             return null;
         });
     }
@@ -84,11 +96,12 @@ final class SharedReplica implements SharedGlobTier.Replica {
             if (mine.isPresent() && mine.get().revision() == glob.revision() && mine.get().json().equals(glob.json())) {
                 return null;
             }
-            store(glob, tiers.localRevision(name));
+            store(glob, tiers.localCopy(name).map(StoredGlob::revision).orElse(0L));
             return null;
         });
     }
 
+    /** Stores a committed revision here as it is: readable at once, then in the local tiers, then published. */
     private void store(StoredGlob glob, long local) {
         String name = glob.name();
         tiers.created(name);
@@ -108,7 +121,7 @@ final class SharedReplica implements SharedGlobTier.Replica {
             return;
         }
         tiers.locked(name, () -> {
-            long local = tiers.localRevision(name);
+            long local = tiers.localCopy(name).map(StoredGlob::revision).orElse(0L);
             if (local > revision) {
                 return null; // this node holds a newer revision (created again after the delete)
             }

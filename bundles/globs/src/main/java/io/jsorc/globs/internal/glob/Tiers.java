@@ -141,6 +141,11 @@ final class Tiers implements AutoCloseable {
         return truth() instanceof SharedGlobTier shared ? Optional.of(shared) : Optional.empty();
     }
 
+    /** What this node's local tier holds of {@code name} (not the cache), or empty. */
+    Optional<StoredGlob> localCopy(String name) {
+        return call(() -> readSource().get(name), "read " + name);
+    }
+
     /** The revision this node holds of {@code name} (cache, else its local tier), or 0. */
     long localRevision(String name) {
         Optional<StoredGlob> cached = memory.get(name);

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What this node remembers of the shared store between runs: the epoch and seed it followed and the id of the last
- * stream entry it applied ({@code data/jsorc/shared-store.properties}). Losing it costs a join or a resync, never a
+ * What this node remembers of the shared store between runs: the epoch it followed, the run of Redis it last shook
+ * hands with (Redis's run id: a restarted Redis is seeded again) and the id of the last stream entry it applied ({@code data/jsorc/shared-store.properties}). Losing it costs a join or a resync, never a
  * change: an entry applied twice is skipped by its revision. Written atomically, without fsync.
  *
- * <p>Thread-safety: used by the follower thread only.
+ * <p>Thread-safety: written by the follower thread only; the tier reads the epoch and run id it was given.
  */
 final class NodeState {
 
@@ -24,7 +24,7 @@ final class NodeState {
 
     private final Path file;
     String epoch = "";
-    String seed = "";
+    String runId = "";
     String lastId = "0-0";
 
     NodeState(Path file) {
@@ -36,7 +36,7 @@ final class NodeState {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(in);
             epoch = props.getProperty("epoch", "");
-            seed = props.getProperty("seed", "");
+            runId = props.getProperty("run.id", "");
             lastId = props.getProperty("last.id", "0-0");
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Could not read {} ({}): this node joins the shared store again", file, e.getMessage());
@@ -49,7 +49,7 @@ final class NodeState {
         }
         Properties props = new Properties();
         props.setProperty("epoch", epoch);
-        props.setProperty("seed", seed);
+        props.setProperty("run.id", runId);
         props.setProperty("last.id", lastId);
         try {
             Files.createDirectories(file.getParent());

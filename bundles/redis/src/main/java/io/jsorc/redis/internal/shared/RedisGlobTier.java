@@ -1,20 +1,18 @@
 package io.jsorc.redis.internal.shared;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import static io.jsorc.redis.internal.shared.Scripts.str;
+
 import io.jsorc.api.config.GlobException;
 import io.jsorc.api.config.GlobException.Reason;
 import io.jsorc.api.config.Origin;
 import io.jsorc.api.config.StoredGlob;
 import io.jsorc.api.spi.SharedGlobTier;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,89 +20,77 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.params.XAddParams;
 
 /**
- * The shared glob store in Redis. Storage: hash {@code global} (field = glob name, value = the JSON text: a
- * Jaseci-era {@code HGET global NAME} reads it), beside it {@code jsorc:rev} and {@code jsorc:meta} (revision; time and
- * origin), {@code jsorc:tomb} (deleted globs: revision, time, origin), {@code jsorc:epoch} and {@code jsorc:seed}, the
- * change stream {@code jsorc:changes} and per glob its history {@code jsorc:history:NAME}. Every write is one Lua
- * script (write.lua, delete.lua): committed when it returns.
+ * The shared glob store in Redis: the write path. Storage: hash {@code global} (field = glob name, value = the JSON
+ * text: a Jaseci-era {@code HGET global NAME} reads it), beside it {@code jsorc:rev} and {@code jsorc:meta} (revision;
+ * time and origin), {@code jsorc:tomb} (deleted globs: revision, time, origin), {@code jsorc:epoch},
+ * {@code jsorc:runid} and {@code jsorc:seeding} (which run of Redis the nodes shook hands with, and until when they
+ * seed it), the change stream {@code jsorc:changes}, per glob its history {@code jsorc:history:NAME}, and
+ * {@code jsorc:nodes} (live nodes). Every write is one Lua script (write.lua, delete.lua): committed when it returns.
+ * Following the stream, joining and seeding: {@link StreamFollower}.
  *
- * <p>A follower thread per node reads the stream on its own blocking connection from the last id it applied and
- * hands every change to the store's {@link SharedGlobTier.Replica}, as it is. On (re)connecting it shakes hands
- * (handshake.lua): a Redis without epoch is seeded from this node (first node, or Redis restarted empty); a seed this
- * node did not follow, or a stream behind what it applied (Redis restarted from an older snapshot), makes it seed
- * again ("store if absent or of a lower revision", tombstones beating lower revisions) and resync; another epoch is
- * joined (Redis's values adopted). Writes are refused until that is done, and while Redis is unreachable.
+ * <p>Writes are refused (reason STORAGE) while this node has not shaken hands with the running Redis — a write made
+ * while the handshake is under way waits for it up to the timeout — and while the nodes seed a Redis that restarted.
  *
  * <p>Thread-safety: thread-safe. Writes use a connection pool; the follower owns its connection.
  */
 public final class RedisGlobTier implements SharedGlobTier {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RedisGlobTier.class);
 
     static final String GLOBAL = "global";
     static final String REV = "jsorc:rev";
     static final String META = "jsorc:meta";
     static final String TOMB = "jsorc:tomb";
     static final String EPOCH = "jsorc:epoch";
-    static final String SEED = "jsorc:seed";
+    static final String RUNID = "jsorc:runid";
+    static final String SEEDING = "jsorc:seeding";
+    static final String FRESH = "jsorc:fresh";
     static final String STREAM = "jsorc:changes";
     static final String HISTORY = "jsorc:history:";
+    static final String NODES = "jsorc:nodes";
     /** How many revisions the history of a glob keeps. */
     static final int HISTORY_KEEP = 20;
-    private static final long BLOCK_MS = 1000;
-    private static final long MAX_BACKOFF_MS = 1000;
-    static final String NODES = "jsorc:nodes";
-    private static final long BEAT_MS = 5000;
-    /** A node not heard of for this long is not waited for. */
-    static final long LIVE_MS = 30_000;
-    /** How long a tombstone beats lower revisions. */
-    static final long TOMB_KEEP_MS = TimeUnit.DAYS.toMillis(30);
-    private static final long EXPIRE_EVERY_MS = TimeUnit.HOURS.toMillis(1);
 
-    /** What the tier needs to know: where Redis is, how to reach it, the stream's length, where to remember. */
+    /**
+     * What the tier needs to know: where Redis is, how to reach it, the stream's length, how long writes are refused
+     * after Redis (re)started while every node seeds it, where to remember.
+     */
     public record Settings(String host, int port, int db, String user, String password, boolean ssl, int timeoutMs,
-            int streamMax, Path stateFile) {
+            int streamMax, long seedingWindowMs, Path stateFile) {
     }
 
-    private final Settings settings;
+    final Settings settings;
     private final String where;
-    private final JedisClientConfig clientConfig;
+    final JedisClientConfig clientConfig;
     private final RedisClient pool;
-    private final Map<String, Script> scripts = new HashMap<>();
-    private final NodeState state;
+    final Scripts scripts = new Scripts();
+    final NodeState state;
     private final String node;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private volatile boolean ready;
-    private volatile boolean resyncWanted;
-    private volatile String epoch = "";
-    private volatile String seed = "";
-    private volatile java.util.function.BiConsumer<String, Map<String, String>> otherEntries = (id, fields) -> { };
     /** This run of this node, told apart from another node that has the same name. */
-    private final String instance = newId();
+    final String instance = UUID.randomUUID().toString();
     private final long startedAt = System.currentTimeMillis();
-    private volatile long lastBeat;
-    private boolean warnedSameName;
-    private volatile Follower follower;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile boolean ready;
+    /** Connected and shaking hands: a write waits for it instead of failing at once. */
+    private volatile boolean connecting;
+    private volatile String epoch = "";
+    private volatile String runId = "";
+    private volatile BiConsumer<String, Map<String, String>> otherEntries = (id, fields) -> { };
+    private volatile StreamFollower follower;
 
     public RedisGlobTier(Settings settings) {
         this(settings, Origin.localNode());
@@ -119,7 +105,7 @@ public final class RedisGlobTier implements SharedGlobTier {
                 .database(settings.db())
                 .ssl(settings.ssl())
                 .connectionTimeoutMillis(settings.timeoutMs())
-                .socketTimeoutMillis(Math.max(settings.timeoutMs(), (int) BLOCK_MS + 1000))
+                .socketTimeoutMillis(Math.max(settings.timeoutMs(), (int) StreamFollower.BLOCK_MS + 1000))
                 .clientName("jsorc-globs")
                 .protocol(RedisProtocol.RESP2); // the scripts' replies are read as RESP2 arrays
         if (settings.user() != null && !settings.user().isBlank()) {
@@ -136,9 +122,6 @@ public final class RedisGlobTier implements SharedGlobTier {
         poolConfig.setJmxEnabled(false); // an MBean would outlive a redeploy's class loader
         this.pool = RedisClient.builder().hostAndPort(new HostAndPort(settings.host(), settings.port()))
                 .clientConfig(clientConfig).poolConfig(poolConfig).build();
-        for (String name : List.of("write", "delete", "handshake", "reseed", "snapshot", "read", "expire")) {
-            scripts.put(name, new Script(load(name + ".lua")));
-        }
         this.state = new NodeState(settings.stateFile());
     }
 
@@ -147,7 +130,7 @@ public final class RedisGlobTier implements SharedGlobTier {
         return where;
     }
 
-    /** Whether this node has joined the store and it takes writes. */
+    /** Whether this node has shaken hands with the running Redis: its writes are taken. */
     public boolean ready() {
         return ready;
     }
@@ -156,15 +139,18 @@ public final class RedisGlobTier implements SharedGlobTier {
      * Stream entries that are not glob changes (a refresh): given to {@code handler} (entry id, fields) on the
      * follower thread.
      */
-    public void otherEntries(java.util.function.BiConsumer<String, Map<String, String>> handler) {
+    public void otherEntries(BiConsumer<String, Map<String, String>> handler) {
         this.otherEntries = handler;
+    }
+
+    BiConsumer<String, Map<String, String>> otherEntries() {
+        return otherEntries;
     }
 
     /** Appends a non-glob entry ({@code op} and its fields) to the change stream; its id. */
     public String publish(Map<String, String> fields) {
         return call("publish to", true, () -> pool.xadd(STREAM,
-                redis.clients.jedis.params.XAddParams.xAddParams().maxLen(settings.streamMax()).approximateTrimming(),
-                fields).toString());
+                XAddParams.xAddParams().maxLen(settings.streamMax()).approximateTrimming(), fields).toString());
     }
 
     /** The pool, for the tier's companions (refresh acknowledgements). */
@@ -188,20 +174,12 @@ public final class RedisGlobTier implements SharedGlobTier {
         Map<String, String> beats = call("read the nodes of", false, () -> pool.hgetAll(NODES));
         List<String> live = new ArrayList<>();
         beats.forEach((name, beat) -> {
-            if (now - beatTime(beat) < LIVE_MS) {
+            if (now - StreamFollower.beatTime(beat) < StreamFollower.LIVE_MS) {
                 live.add(name);
             }
         });
         live.sort(null);
         return live;
-    }
-
-    private static long beatTime(String beat) {
-        try {
-            return Long.parseLong(beat.substring(beat.indexOf(' ') + 1));
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 
     @Override
@@ -214,16 +192,78 @@ public final class RedisGlobTier implements SharedGlobTier {
         return 1000;
     }
 
+    // ------------------------------------------------------------------------------------------ the follower's side
+
+    /** The follower shook hands with this run of Redis in this epoch (or lost it: {@code null}). */
+    void synced(String epoch, String runId) {
+        lock.lock();
+        try {
+            if (epoch == null) {
+                ready = false;
+            } else {
+                this.epoch = epoch;
+                this.runId = runId;
+                ready = true;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The epoch to write with while seeding or joining (before {@link #synced}). */
+    void seedingEpoch(String epoch) {
+        this.epoch = epoch;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    void connecting(boolean connecting) {
+        this.connecting = connecting;
+        if (!connecting) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Waits up to {@code millis} for a change of the follower's state (it pauses between reconnections). */
+    void pause(long millis) {
+        lock.lock();
+        try {
+            changed.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the follower (a resync was asked for, or it is closing). */
+    void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ the write path
 
     @Override
     public Optional<StoredGlob> get(String name) {
-        List<Object> r = list(eval("read", List.of(GLOBAL, REV, META, TOMB), List.of(name), true));
+        List<Object> r = Scripts.list(eval("read", List.of(GLOBAL, REV, META, TOMB), List.of(name)));
         String json = str(r.get(0));
         if (json == null) {
             return Optional.empty();
         }
-        return Optional.of(glob(name, json, str(r.get(1)), str(r.get(2))));
+        return Optional.of(Scripts.glob(name, json, str(r.get(1)), str(r.get(2))));
     }
 
     @Override
@@ -237,11 +277,10 @@ public final class RedisGlobTier implements SharedGlobTier {
     }
 
     private boolean write(StoredGlob glob, long expected) {
-        List<Object> r = list(eval("write", writeKeys(glob.name()), List.of(epoch, seed, glob.name(),
-                Long.toString(expected), Long.toString(glob.revision()), glob.json(), meta(glob.origin(),
-                        glob.time()), Integer.toString(settings.streamMax()), Integer.toString(HISTORY_KEEP), "cas"),
-                true));
-        return committed(glob.name(), expected, r);
+        return committed(glob.name(), expected, () -> Scripts.list(eval("write", writeKeys(glob.name()), List.of(epoch,
+                runId, glob.name(), Long.toString(expected), Long.toString(glob.revision()), glob.json(),
+                Scripts.meta(glob.origin(), glob.time()), Integer.toString(settings.streamMax()),
+                Integer.toString(HISTORY_KEEP), "cas"))));
     }
 
     @Override
@@ -251,14 +290,14 @@ public final class RedisGlobTier implements SharedGlobTier {
 
     @Override
     public boolean delete(String name, long expectedRevision, Origin origin) {
-        List<Object> r = list(eval("delete", deleteKeys(), List.of(epoch, seed, name, Long.toString(expectedRevision),
-                meta(origin, Instant.now()), Long.toString(System.currentTimeMillis()),
-                Integer.toString(settings.streamMax()), "cas"), true));
-        return committed(name, expectedRevision, r);
+        return committed(name, expectedRevision, () -> Scripts.list(eval("delete", deleteKeys(), List.of(epoch, runId, name,
+                Long.toString(expectedRevision), Scripts.meta(origin, Instant.now()),
+                Long.toString(System.currentTimeMillis()), Integer.toString(settings.streamMax()), "cas"))));
     }
 
-    /** The answer of a write script: true when committed; a refusal otherwise. */
-    private boolean committed(String name, long expected, List<Object> r) {
+    /** Runs a write script: true when committed; a refusal otherwise. */
+    private boolean committed(String name, long expected, Supplier<List<Object>> script) {
+        List<Object> r = script.get();
         String verdict = str(r.get(0));
         switch (verdict) {
             case "OK" -> {
@@ -272,11 +311,14 @@ public final class RedisGlobTier implements SharedGlobTier {
             }
             case "TOMB" -> throw new GlobException(Reason.STALE_REVISION, "Stale write of " + name
                     + ": it was deleted at revision " + str(r.get(1)) + "; read it again and retry");
+            case "SEEDING" -> throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") "
+                    + "restarted and the nodes are seeding it again (" + str(r.get(1)) + " ms left): nothing "
+                    + "changed; try again shortly");
             case "EPOCH" -> {
-                ready = false;
+                synced(null, null);
                 wake();
-                throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") was restarted or "
-                        + "seeded again; this node is syncing with it. Nothing changed: try again shortly");
+                throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") restarted or "
+                        + "changed; this node is syncing with it. Nothing changed: try again shortly");
             }
             default -> throw new GlobException(Reason.STORAGE, "The shared glob store answered " + verdict);
         }
@@ -290,7 +332,14 @@ public final class RedisGlobTier implements SharedGlobTier {
     @Override
     public long tombstone(String name) {
         String tomb = call("read the tombstone of " + name + " from", true, () -> pool.hget(TOMB, name));
-        return tomb == null ? 0 : Long.parseLong(tomb.split("\n", 2)[0]);
+        if (tomb == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(tomb.split("\n", 2)[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -300,8 +349,10 @@ public final class RedisGlobTier implements SharedGlobTier {
         List<StoredGlob> globs = new ArrayList<>();
         for (String entry : entries) {
             String[] parts = entry.split("\n", 3);
-            if (parts.length == 3) {
-                globs.add(glob(name, parts[2], parts[0], parts[1]));
+            try {
+                globs.add(Scripts.glob(name, parts[2], parts[0], parts[1]));
+            } catch (RuntimeException unreadable) {
+                // not an entry of ours: skipped
             }
         }
         return globs;
@@ -312,506 +363,104 @@ public final class RedisGlobTier implements SharedGlobTier {
         return () -> { }; // a shared tier is followed (follow), not subscribed to
     }
 
-    // ------------------------------------------------------------------------------------------ following
-
     @Override
     public AutoCloseable follow(Replica replica) {
-        Follower started = new Follower(replica);
+        StreamFollower started = new StreamFollower(this, replica);
         follower = started;
-        started.thread.start();
+        started.start();
         return started;
     }
 
     @Override
     public void resync() {
-        resyncWanted = true;
-        wake();
-    }
-
-    private void wake() {
-        lock.lock();
-        try {
-            wake.signalAll();
-        } finally {
-            lock.unlock();
+        StreamFollower running = follower;
+        if (running != null) {
+            running.resync();
         }
     }
 
-    /** Closes the pool; the follower is stopped by its own handle (the store closes it first). */
+    /** Stops the follower (if the store did not) and closes the pool. */
     public void close() {
-        Follower running = follower;
+        StreamFollower running = follower;
         if (running != null) {
             running.close();
         }
         pool.close();
     }
 
-    /** The thread that follows the stream, on its own connection. */
-    private final class Follower implements AutoCloseable {
-
-        private final Replica replica;
-        private final Thread thread;
-        private volatile boolean running = true;
-        private volatile Jedis connection;
-        private boolean warned;
-
-        Follower(Replica replica) {
-            this.replica = replica;
-            this.thread = new Thread(this::loop, "jsorc/glob-follower");
-            this.thread.setDaemon(true);
-        }
-
-        private void loop() {
-            long backoff = 50;
-            while (running) {
-                try {
-                    Jedis jedis = connection;
-                    if (jedis == null) {
-                        jedis = new Jedis(new HostAndPort(settings.host(), settings.port()), clientConfig);
-                        connection = jedis;
-                    }
-                    if (!ready || resyncWanted) {
-                        boolean resync = resyncWanted;
-                        resyncWanted = false;
-                        handshake(jedis, replica, resync);
-                        lastExpiry = 0;
-                        ready = true;
-                        if (warned) {
-                            LOG.info("The shared glob store ({}) is back: this node is in sync and takes writes", where);
-                            warned = false;
-                        }
-                        backoff = 50;
-                        replica.writable();
-                    }
-                    beat(jedis);
-                    expireTombstones(jedis);
-                    read(jedis);
-                } catch (JedisException | IllegalStateException e) {
-                    if (!running) {
-                        break;
-                    }
-                    ready = false;
-                    closeConnection();
-                    if (!warned) {
-                        LOG.warn("The shared glob store ({}) is unreachable: {}. Writes are refused until it is back; "
-                                + "reads are served from this node", where, reason(e));
-                        warned = true;
-                    }
-                    pause(backoff);
-                    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    ready = false;
-                    LOG.error("Following the shared glob store ({}) failed; retrying", where, e);
-                    pause(MAX_BACKOFF_MS);
-                }
-            }
-            closeConnection();
-        }
-
-        /** Reads the next entries (waiting up to a second) and applies them in order. */
-        private void read(Jedis jedis) {
-            List<Map.Entry<String, List<StreamEntry>>> got = jedis.xread(
-                    XReadParams.xReadParams().count(500).block((int) BLOCK_MS),
-                    Map.of(STREAM, new StreamEntryID(state.lastId)));
-            if (got == null) {
-                return;
-            }
-            for (Map.Entry<String, List<StreamEntry>> stream : got) {
-                for (StreamEntry entry : stream.getValue()) {
-                    if (!running) {
-                        return;
-                    }
-                    if (!apply(entry.getID().toString(), entry.getFields())) {
-                        ready = false; // the store was seeded again: shake hands before going on
-                        return;
-                    }
-                    state.lastId = entry.getID().toString();
-                }
-            }
-            state.save();
-        }
-
-        /** One stream entry; false when the node must shake hands again (the store was seeded again). */
-        private boolean apply(String id, Map<String, String> fields) {
-            String op = fields.getOrDefault("op", "");
-            switch (op) {
-                case "set" -> replica.apply(glob(fields.get("name"), fields.get("json"), fields.get("rev"),
-                        fields.get("meta")));
-                case "del" -> replica.applyDelete(fields.get("name"), Long.parseLong(fields.get("rev")),
-                        origin(fields.get("meta")));
-                case "reseed" -> {
-                    return fields.getOrDefault("seed", "").equals(seed);
-                }
-                default -> {
-                    try {
-                        otherEntries.accept(id, fields);
-                    } catch (RuntimeException e) {
-                        LOG.error("Handling the stream entry {} failed", op, e);
-                    }
-                }
-            }
-            return true;
-        }
-
-        private void handshake(Jedis jedis, Replica replica, boolean resyncWanted) {
-            List<Object> r = list(evalOn(jedis, "handshake", List.of(EPOCH, SEED, STREAM),
-                    List.of(state.epoch, newId(), newId())));
-            String theirEpoch = str(r.get(0));
-            String theirSeed = str(r.get(1));
-            boolean created = "1".equals(str(r.get(2)));
-            String last = str(r.get(3));
-            String first = str(r.get(4));
-            if (created) {
-                LOG.info(state.epoch.isEmpty() ? "The shared glob store ({}) is new: seeding it from this node"
-                        : "The shared glob store ({}) lost its globs (restarted empty): seeding it again", where);
-                adoptEpoch(theirEpoch, theirSeed);
-                seedFrom(replica, jedis);
-                resync(jedis, replica);
-            } else if (!theirEpoch.equals(state.epoch)) {
-                LOG.info("Joining the shared glob store ({}): its values replace this node's", where);
-                adoptEpoch(theirEpoch, theirSeed);
-                join(jedis, replica);
-            } else if (!theirSeed.equals(state.seed)) {
-                LOG.info("The shared glob store ({}) was seeded again: seeding it with this node's globs", where);
-                adoptEpoch(theirEpoch, theirSeed);
-                seedFrom(replica, jedis);
-                resync(jedis, replica);
-            } else if (compare(last, state.lastId) < 0) {
-                String newSeed = str(evalOn(jedis, "reseed", List.of(SEED, STREAM), List.of(theirSeed, newId(),
-                        Integer.toString(settings.streamMax()))));
-                LOG.warn("The shared glob store ({}) is behind what this node applied (restarted from an older "
-                        + "snapshot): seeding it again", where);
-                adoptEpoch(theirEpoch, newSeed);
-                seedFrom(replica, jedis);
-                resync(jedis, replica);
-            } else if (resyncWanted || (!"0-0".equals(state.lastId) && compare(first, state.lastId) > 0)) {
-                resync(jedis, replica); // entries this node missed were trimmed: read the whole store
-            } // else: replay from the last id applied
-            adoptEpoch(state.epoch, state.seed); // what this node's writes are checked against from now on
-            state.save();
-        }
-
-        private long lastExpiry;
-
-        /** At most once an hour (and after each handshake): tombstones older than 30 days are forgotten. */
-        private void expireTombstones(Jedis jedis) {
-            long now = System.currentTimeMillis();
-            if (now - lastExpiry < EXPIRE_EVERY_MS) {
-                return;
-            }
-            Object forgotten = evalOn(jedis, "expire", List.of(TOMB), List.of(Long.toString(now - TOMB_KEEP_MS)));
-            if (!"0".equals(str(forgotten))) {
-                LOG.info("Forgot {} tombstone(s) of globs deleted more than 30 days ago", str(forgotten));
-            }
-            lastExpiry = now;
-        }
-
-        /** Every 5 s: this node is alive (hash jsorc:nodes); warns once when another live node has its name. */
-        private void beat(Jedis jedis) {
-            long now = System.currentTimeMillis();
-            if (now - lastBeat < BEAT_MS) {
-                return;
-            }
-            String other = jedis.hget(NODES, node);
-            // another instance under this name that beat since our last beat (not our own previous run's last beat)
-            if (other != null && !other.startsWith(instance + " ") && !warnedSameName && lastBeat > 0
-                    && beatTime(other) > lastBeat) {
-                LOG.warn("Another node following the shared glob store is also named '{}': give each node its own "
-                        + "karaf.name (etc/system.properties), or their refreshes and histories mix", node);
-                warnedSameName = true;
-            }
-            jedis.hset(NODES, node, instance + " " + now);
-            lastBeat = now;
-        }
-
-        private void adoptEpoch(String theirEpoch, String theirSeed) {
-            state.epoch = theirEpoch;
-            state.seed = theirSeed;
-            epoch = theirEpoch;
-            seed = theirSeed;
-        }
-
-        /** Seeds the store with every glob and tombstone of this node: stored where absent or of a lower revision. */
-        private void seedFrom(Replica replica, Jedis jedis) {
-            for (StoredGlob glob : replica.local()) {
-                List<Object> r = list(evalOn(jedis, "write", writeKeys(glob.name()), List.of(epoch, seed,
-                        glob.name(), "0", Long.toString(glob.revision()), glob.json(), meta(glob.origin(),
-                                glob.time()), Integer.toString(settings.streamMax()), Integer.toString(HISTORY_KEEP),
-                        "seed")));
-                if ("EPOCH".equals(str(r.get(0)))) {
-                    throw new IllegalStateException("the shared glob store changed its epoch while being seeded");
-                }
-            }
-            for (Map.Entry<String, Long> deleted : replica.deleted().entrySet()) {
-                evalOn(jedis, "delete", deleteKeys(), List.of(epoch, seed, deleted.getKey(),
-                        Long.toString(deleted.getValue()), meta(Origin.local("jsorc", "delete"), Instant.now()),
-                        Long.toString(System.currentTimeMillis()), Integer.toString(settings.streamMax()), "seed"));
-            }
-        }
-
-        /** Joining another epoch: Redis's values replace this node's (kept in the history as source join). */
-        private void join(Jedis jedis, Replica replica) {
-            Map<String, StoredGlob> mine = new LinkedHashMap<>();
-            for (StoredGlob glob : replica.local()) {
-                mine.put(glob.name(), glob);
-            }
-            Snapshot snapshot = snapshot(jedis);
-            for (StoredGlob theirs : snapshot.globs().values()) {
-                StoredGlob own = mine.remove(theirs.name());
-                if (own != null && !own.json().equals(theirs.json())) {
-                    String entry = own.revision() + "\n" + meta(new Origin(own.origin().actor(), "join", node),
-                            Instant.now()) + "\n" + own.json();
-                    jedis.lpush(HISTORY + own.name(), entry);
-                    jedis.ltrim(HISTORY + own.name(), 0, HISTORY_KEEP - 1);
-                }
-                replica.adopt(theirs);
-            }
-            for (Map.Entry<String, StoredGlob> tomb : snapshot.tombs().entrySet()) {
-                StoredGlob own = mine.get(tomb.getKey());
-                if (own != null && own.revision() <= tomb.getValue().revision()) {
-                    mine.remove(tomb.getKey());
-                    replica.applyDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
-                }
-            }
-            for (StoredGlob own : mine.values()) { // only here: given to the store
-                evalOn(jedis, "write", writeKeys(own.name()), List.of(epoch, seed, own.name(), "0",
-                        Long.toString(own.revision()), own.json(), meta(own.origin(), own.time()),
-                        Integer.toString(settings.streamMax()), Integer.toString(HISTORY_KEEP), "seed"));
-            }
-            state.lastId = snapshot.last();
-        }
-
-        /** Reads the whole store and applies it as it is (a revision not newer than this node's is skipped). */
-        private void resync(Jedis jedis, Replica replica) {
-            Snapshot snapshot = snapshot(jedis);
-            for (StoredGlob glob : snapshot.globs().values()) {
-                replica.apply(glob);
-            }
-            for (Map.Entry<String, StoredGlob> tomb : snapshot.tombs().entrySet()) {
-                replica.applyDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
-            }
-            state.lastId = snapshot.last();
-        }
-
-        private void pause(long millis) {
-            lock.lock();
-            try {
-                if (running) {
-                    wake.await(millis, TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private void closeConnection() {
-            Jedis jedis = connection;
-            connection = null;
-            if (jedis != null) {
-                try {
-                    jedis.close();
-                } catch (RuntimeException e) {
-                    LOG.debug("Closing the follower's connection failed", e);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            ready = false;
-            closeConnection(); // wakes a blocked XREAD
-            try {
-                String beat = pool.hget(NODES, node);
-                if (beat != null && beat.startsWith(instance + " ")) {
-                    pool.hdel(NODES, node); // gone: not waited for by refreshes
-                }
-            } catch (JedisException e) {
-                LOG.debug("Could not remove this node from {}", NODES, e);
-            }
-            wake();
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                LOG.warn("The glob follower thread did not stop within 5 s");
-            }
-        }
+    static List<String> writeKeys(String name) {
+        return List.of(GLOBAL, REV, META, TOMB, EPOCH, RUNID, SEEDING, STREAM, HISTORY + name);
     }
 
-    /** The whole store: globs and tombstones by name, and the stream id to go on from. */
-    private record Snapshot(Map<String, StoredGlob> globs, Map<String, StoredGlob> tombs, String last) {
+    static List<String> deleteKeys() {
+        return List.of(GLOBAL, REV, META, TOMB, EPOCH, RUNID, SEEDING, STREAM);
     }
 
-    private Snapshot snapshot(Jedis jedis) {
-        List<Object> r = list(evalOn(jedis, "snapshot", List.of(GLOBAL, REV, META, TOMB, STREAM), List.of()));
-        Map<String, String> values = pairs(r.get(0));
-        Map<String, String> revs = pairs(r.get(1));
-        Map<String, String> metas = pairs(r.get(2));
-        Map<String, String> tombs = pairs(r.get(3));
-        Map<String, StoredGlob> globs = new LinkedHashMap<>();
-        values.forEach((name, json) -> {
-            if (revs.containsKey(name)) {
-                globs.put(name, glob(name, json, revs.get(name), metas.get(name)));
-            }
-        });
-        Map<String, StoredGlob> deleted = new LinkedHashMap<>();
-        tombs.forEach((name, tomb) -> {
-            String[] parts = tomb.split("\n", 3);
-            deleted.put(name, glob(name, "null", parts[0], parts.length == 3 ? parts[2] : null));
-        });
-        return new Snapshot(globs, deleted, str(r.get(4)));
+    /** Runs a script through the pool; refused while this node is not in sync with the running Redis. */
+    private Object eval(String script, List<String> keys, List<String> args) {
+        return call("reach", true, () -> scripts.run(script, keys, args, pool::evalsha, pool::scriptLoad));
     }
 
-    // ------------------------------------------------------------------------------------------ plumbing
-
-    private static List<String> writeKeys(String name) {
-        return List.of(GLOBAL, REV, META, TOMB, EPOCH, SEED, STREAM, HISTORY + name);
-    }
-
-    private static List<String> deleteKeys() {
-        return List.of(GLOBAL, REV, META, TOMB, EPOCH, SEED, STREAM);
-    }
-
-    /** Runs a script through the pool; {@code needReady}: refused while this node is not in sync. */
-    private Object eval(String script, List<String> keys, List<String> args, boolean needReady) {
-        return call("reach", needReady, () -> scripts.get(script).run(keys, args,
-                (sha, k, a) -> pool.evalsha(sha, k, a), pool::scriptLoad));
-    }
-
-    private Object evalOn(Jedis jedis, String script, List<String> keys, List<String> args) {
-        return scripts.get(script).run(keys, args, jedis::evalsha, jedis::scriptLoad);
-    }
-
-    private <T> T call(String what, boolean needReady, java.util.function.Supplier<T> body) {
-        if (needReady && !ready) {
+    private <T> T call(String what, boolean needReady, Supplier<T> body) {
+        if (needReady && !awaitReady()) {
             throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") is not in sync with this "
-                    + "node yet (unreachable, or being seeded): nothing changed; try again when it is back");
+                    + "node (unreachable, or being joined): nothing changed; try again when it is back");
         }
         try {
             return body.get();
         } catch (JedisConnectionException e) {
-            boolean refused = reason(e).contains("refused") || reason(e).contains("connect");
             throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") is unreachable: "
-                    + reason(e) + (refused ? ". Nothing changed" : ". The write was not acknowledged (every node "
-                    + "converges on what the store kept)"), e);
+                    + reason(e) + (beforeSending(e) ? ". Nothing changed" : ". The write was not acknowledged "
+                    + "(every node converges on what the store kept)"), e);
         } catch (JedisException e) {
             throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") refused to " + what
                     + " it: " + e.getMessage(), e);
         }
     }
 
-    /** A loaded script: EVALSHA, loading it again when Redis forgot it (restarted). */
-    private static final class Script {
-        private final String text;
-        private volatile String sha;
-
-        Script(String text) {
-            this.text = text;
+    /** Ready, or waits up to the timeout while the follower is shaking hands. */
+    private boolean awaitReady() {
+        if (ready) {
+            return true;
         }
-
-        interface EvalSha {
-            Object eval(String sha, List<String> keys, List<String> args);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        lock.lock();
+        try {
+            while (!ready && connecting) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
+        return ready;
+    }
 
-        Object run(List<String> keys, List<String> args, EvalSha evalsha, java.util.function.UnaryOperator<String> load) {
-            String known = sha;
-            if (known != null) {
-                try {
-                    return evalsha.eval(known, keys, args);
-                } catch (JedisNoScriptException e) {
-                    LOG.debug("Redis forgot a script (restarted): loading it again");
+    /** Whether the connection failed before anything was sent (connecting, or no connection from the pool). */
+    static boolean beforeSending(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof ConnectException || e instanceof UnknownHostException
+                    || e instanceof NoRouteToHostException
+                    || (e.getMessage() != null && (e.getMessage().startsWith("Failed to connect")
+                    || e.getMessage().contains("Could not get a resource")))) {
+                return true;
+            }
+            for (Throwable suppressed : e.getSuppressed()) {
+                if (beforeSending(suppressed)) {
+                    return true;
                 }
             }
-            sha = load.apply(text);
-            return evalsha.eval(sha, keys, args);
         }
-    }
-
-    private static String load(String resource) {
-        try (InputStream in = RedisGlobTier.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read script " + resource, e);
-        }
-    }
-
-    static String meta(Origin origin, Instant time) {
-        JsonObject meta = new JsonObject();
-        meta.addProperty("time", time.toEpochMilli());
-        meta.addProperty("actor", origin.actor());
-        meta.addProperty("source", origin.source());
-        meta.addProperty("node", origin.node());
-        return meta.toString();
-    }
-
-    static Origin origin(String meta) {
-        if (meta == null || meta.isEmpty()) {
-            return new Origin("unknown", "redis", "unknown");
-        }
-        JsonObject o = JsonParser.parseString(meta).getAsJsonObject();
-        return new Origin(text(o, "actor"), text(o, "source"), text(o, "node"));
-    }
-
-    private static String text(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : "unknown";
-    }
-
-    private static Instant time(String meta) {
-        if (meta == null || meta.isEmpty()) {
-            return Instant.EPOCH;
-        }
-        JsonObject o = JsonParser.parseString(meta).getAsJsonObject();
-        return o.has("time") ? Instant.ofEpochMilli(o.get("time").getAsLong()) : Instant.EPOCH;
-    }
-
-    static StoredGlob glob(String name, String json, String rev, String meta) {
-        return new StoredGlob(name, json, Long.parseLong(rev), time(meta), origin(meta));
-    }
-
-    private static String newId() {
-        return UUID.randomUUID().toString();
-    }
-
-    /** Compares two stream ids ({@code ms-seq}). */
-    static int compare(String a, String b) {
-        return new StreamEntryID(a).compareTo(new StreamEntryID(b));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object reply) {
-        return (List<Object>) reply;
-    }
-
-    private static String str(Object reply) {
-        if (reply == null) {
-            return null;
-        }
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : reply.toString();
-    }
-
-    private static Map<String, String> pairs(Object reply) {
-        List<Object> flat = list(reply);
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            map.put(str(flat.get(i)), str(flat.get(i + 1)));
-        }
-        return map;
+        return false;
     }
 
     /** Why a connection failed, without a trailing period (messages go on after it). */
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         String reason = io.jsorc.redis.internal.Failures.reason(e);
         return reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason;
     }

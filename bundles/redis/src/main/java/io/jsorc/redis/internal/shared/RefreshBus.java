@@ -50,15 +50,25 @@ public final class RefreshBus implements ClusterRefresh, AutoCloseable {
         tier.otherEntries(this::onEntry);
     }
 
+    /** Never fails: when the store cannot be reached, every other node is reported as not answering. */
     @Override
     public Acks refreshOthers(String service, Origin origin, Duration wait) {
+        try {
+            return ask(service, origin, wait);
+        } catch (RuntimeException e) {
+            LOG.warn("The refresh of {} could not be passed to the other nodes: {}", service, e.getMessage());
+            return new Acks(List.of(), List.of("every other node (not told: " + e.getMessage() + ")"));
+        }
+    }
+
+    private Acks ask(String service, Origin origin, Duration wait) {
         List<String> others = new ArrayList<>(tier.liveNodes());
         others.remove(tier.node());
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("op", "refresh");
         fields.put("service", service);
         fields.put("node", tier.node());
-        fields.put("meta", RedisGlobTier.meta(origin, java.time.Instant.now()));
+        fields.put("meta", Scripts.meta(origin, java.time.Instant.now()));
         String id = tier.publish(fields);
         long deadline = System.nanoTime() + wait.toNanos();
         List<String> acked = new ArrayList<>();
@@ -87,7 +97,7 @@ public final class RefreshBus implements ClusterRefresh, AutoCloseable {
             return; // published before this node started: it read its settings afresh anyway
         }
         String service = fields.getOrDefault("service", "");
-        Origin origin = RedisGlobTier.origin(fields.get("meta"));
+        Origin origin = Scripts.origin(fields.get("meta"));
         long delay = jitterSeconds <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterSeconds * 1000L + 1);
         scheduler.schedule(() -> carryOut(id, service, origin), delay, TimeUnit.MILLISECONDS);
     }

@@ -50,7 +50,7 @@ public final class SharedStore {
         }
         String data = System.getProperty("karaf.data", "data");
         tier = new RedisGlobTier(new RedisGlobTier.Settings(config.host(), config.port(), config.db(), config.user(),
-                config.password(), config.ssl(), config.timeout_ms(), config.stream_max(),
+                config.password(), config.ssl(), config.timeout_ms(), config.stream_max(), config.seeding_window_ms(),
                 Path.of(data, "jsorc", "shared-store.properties")));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(GlobTier.TIER_NAME, tier.name());

@@ -48,6 +48,11 @@ public @interface SharedStoreConfig {
             + "keeps; a node offline for longer than that resyncs from the hash instead of replaying.")
     int stream_max() default 10000;
 
+    @AttributeDefinition(name = "Seeding window (ms)", min = "0", description = "After Redis (re)starts, writes "
+            + "are refused this long while every node seeds it with what it holds (so no node writes over a revision "
+            + "another has not given back yet).")
+    long seeding_window_ms() default 5000;
+
     @AttributeDefinition(name = "Refresh jitter (s)", min = "0", description = "A service_refresh from another "
             + "node is carried out after a random delay of up to this many seconds (0: at once).")
     int refresh_jitter() default 5;
