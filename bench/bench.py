@@ -13,8 +13,9 @@ deploy: a jar copied into deploy/ -> service RUNNING, read from karaf.log timest
         resolution, same clock as the copy); ours: the Stripe example -> "Service stripe is RUNNING";
         stock: a trivial DS bundle built here -> its activate log line. p50/p95 of each.
 
---with-redis: ours boots with feature jsorc-redis and the shared glob store enabled (etc/jsorc.globs.shared.cfg) on a
-        redis-server this script starts on a free loopback port (every fresh copy joins the same store).
+--with-redis: ours boots with feature jsorc-redis (a second boot stage) and the shared glob store enabled
+        (etc/jsorc.globs.shared.cfg) on a redis-server this script starts on a free loopback port (every fresh copy
+        joins the same store); also reported: bin/start -> `jsorc:status` says the node is in sync with the store.
 
 Every Karaf started here binds 127.0.0.1 ports moved off the defaults and is stopped at the end.
 """
@@ -69,7 +70,9 @@ def prepare_ours(redis_port=None):
     shutil.copytree(assembly, template, symlinks=True)
     if redis_port:
         cfg = template / "etc" / "org.apache.karaf.features.cfg"
-        cfg.write_text(re.sub(r"(?m)^(featuresBoot\s*=\s*\S+)", r"\1, jsorc-redis", cfg.read_text(), count=1))
+        # a second boot stage, as docs recommend for a node of several: the console answers after the first
+        cfg.write_text(re.sub(r"(?m)^featuresBoot\s*=\s*(\S+)", r"featuresBoot = (\1), (jsorc-redis)", cfg.read_text(),
+                              count=1))
         (template / "etc" / "jsorc.globs.shared.cfg").write_text(
             f"enabled = true\nhost = 127.0.0.1\nport = {redis_port}\n")
     return template
@@ -168,6 +171,9 @@ def wait_for(kind, command, needle, limit=120):
 PROBES = {"ours": ("jsorc:service-list", "meta"), "stock": ("feature:list -i", "webconsole")}
 
 
+SYNCED = []  # --with-redis: seconds from bin/start to the node in sync with the shared store, per run
+
+
 def boot_once(template, kind):
     home = OUT / f"{kind}-run"
     if home.exists():
@@ -177,6 +183,8 @@ def boot_once(template, kind):
     begin = time.monotonic()
     start(home)
     ready = wait_for(kind, *PROBES[kind])
+    if kind == "ours" and (home / "etc" / "jsorc.globs.shared.cfg").exists():
+        SYNCED.append(wait_for(kind, "jsorc:status", "in sync") - begin)
     time.sleep(15)  # idle settle before reading RSS: a deliberate measurement window, not a wait for state
     rss_kb = int(open(f"/proc/{karaf_pid(home)}/status").read().split("VmRSS:")[1].split()[0])
     return home, ready - begin, rss_kb
@@ -289,6 +297,10 @@ def main():
     print("|---|---|---|---|")
     b_ours, b_stock = statistics.median(boot["ours"]), statistics.median(boot["stock"])
     print(f"| boot to first answer, median of {args.runs} | {b_ours:.2f} s | {b_stock:.2f} s | {b_ours / b_stock:.3f} |")
+    if SYNCED:
+        synced = statistics.median(SYNCED)
+        print(f"| boot to the shared store in sync, median | {synced:.2f} s | {b_stock:.2f} s (first answer) "
+              f"| {synced / b_stock:.3f} |")
     r_ours, r_stock = statistics.median(rss["ours"]), statistics.median(rss["stock"])
     print(f"| idle RSS 15 s after boot, median | {r_ours / 1024:.0f} MiB | {r_stock / 1024:.0f} MiB "
           f"| {r_ours / r_stock:.3f} |")

@@ -114,6 +114,7 @@ public class SharedGlobsIT {
         assertOk(client(a, "jsorc:config-set --no-check SHARED_CONFIG '{\"n\":1}'"));
         awaitOutput(b, "jsorc:config-get --no-check SHARED_CONFIG", "\"n\":1");
         assertEquals("{\"n\":1}", bulk(redis("HGET global SHARED_CONFIG")));
+        awaitOutput(a, "jsorc:status", "in sync; live nodes: nodeA, nodeB");
 
         // a service-refresh on A refreshes the service on B: REDIS_CONFIG (shared) pointed at the test's Redis
         assertOk(client(a, "jsorc:config-set REDIS_CONFIG '{\"host\":\"127.0.0.1\",\"port\":" + redisPort

@@ -391,6 +391,22 @@ class SharedGlobsTest {
     }
 
     @Test
+    void aWriteWhoseLocalCopyFailedIsCommittedAndSaysSo() {
+        Node a = node("A");
+        Node b = node("B");
+        a.local.failWrites = true;
+        String answer = new io.jsorc.globs.internal.config.ConfigApiImpl(a.store)
+                .configSet("X_CONFIG", "{\"n\":1}", false, null, ALICE).message();
+        assertTrue(answer.contains("committed to the shared store; this node's local copy is pending"), answer);
+        assertEquals("{\"n\":1}", a.json("X_CONFIG"), "A reads it");
+        await("B has it").atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == 1);
+        a.local.failWrites = false;
+        await("A's local copy written by its resync").atMost(Duration.ofSeconds(5))
+                .until(() -> a.local.data.containsKey("X_CONFIG"));
+        assertFalse(a.store.localCopyPending("X_CONFIG", 1));
+    }
+
+    @Test
     void aLocalCopyThatFailedIsWrittenByTheNextResync() {
         Node a = node("A");
         Node b = node("B");

@@ -37,6 +37,12 @@ public interface SharedGlobTier extends GlobTier {
     /** This node's local copy missed a change (its local write failed): read everything again. */
     void resync();
 
+    /**
+     * One line for operators ({@code jsorc:status}): where the store is, whether this node is in sync with it (or why
+     * not) and which nodes follow it.
+     */
+    String status();
+
     /** The revisions the shared store keeps of {@code name}, newest first (values as stored). */
     List<StoredGlob> history(String name) throws Exception;
 

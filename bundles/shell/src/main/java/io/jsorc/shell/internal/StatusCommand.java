@@ -2,6 +2,7 @@ package io.jsorc.shell.internal;
 
 import io.jsorc.api.spi.AutomationProvider;
 import io.jsorc.api.spi.AutomationStatus;
+import io.jsorc.api.spi.SharedGlobTier;
 import io.jsorc.api.spi.Supervision;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Action;
@@ -11,7 +12,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /**
- * {@code jsorc:status}: the JsOrc loop — automation on or off, the last tick and its duration, the next one, where
+ * {@code jsorc:status}: where the globs live (this node, or the shared store and whether this node is in sync with
+ * it), the JsOrc loop — automation on or off, the last tick and its duration, the next one, where
  * manifests go — and a row per {@code keep_alive} service: state, failures, backoff, quarantine, last error and what
  * the loop did. Without the loop's bundle it says so and fails.
  */
@@ -23,12 +25,18 @@ public class StatusCommand implements Action {
     @Reference(optional = true)
     AutomationProvider loop;
 
+    /** Present while globs are shared with other nodes. */
+    @Reference(optional = true)
+    SharedGlobTier shared;
+
     PrintStream out = System.out;
 
     @Override
     public Object execute() throws Exception {
         return Refused.guard(() -> {
-            print(Services.requireLoop(loop).status());
+            AutomationStatus status = Services.requireLoop(loop).status();
+            out.println("globs:      " + (shared == null ? "this node only (Config Admin)" : shared.status()));
+            print(status);
         });
     }
 

@@ -78,7 +78,7 @@ class LoopCommandsTest extends ShellKit {
         status.out = statusOutput.stream;
         status.execute();
         String shown = statusOutput.table();
-        assertTrue(shown.startsWith("automation: on\nlast tick:  "), shown);
+        assertTrue(shown.startsWith("globs:      this node only (Config Admin)\nautomation: on\nlast tick:  "), shown);
         assertTrue(shown.contains("(every 300 s after the previous one ended)"), shown);
         assertTrue(shown.contains("manifests:  Kubernetes is not configured"), shown);
         assertTrue(shown.lines().anyMatch(l -> l.matches("paint\\s+\\| RUNNING\\s+\\| 0 \\(0 in a row\\)\\s+\\| -\\s+\\| no .*")),

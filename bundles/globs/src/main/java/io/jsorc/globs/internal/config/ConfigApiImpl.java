@@ -78,9 +78,16 @@ public final class ConfigApiImpl implements ConfigApi {
     }
 
     /** The answer of a write, showing the value written (masked), not whatever is stored a moment later. */
-    private static ConfigResult setResult(String name, String written, long revision) {
+    private ConfigResult setResult(String name, String written, long revision) {
         String shown = Secrets.maskedJson(name, Json.parse(written));
-        return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(shown) + "' set!", revision);
+        return ConfigResult.of(name, "Config of '" + name + "' to '" + Echo.abbreviate(shown) + "' set!"
+                + pending(name, revision), revision);
+    }
+
+    /** With a shared store: committed there, but this node's local copy failed (it resyncs). */
+    private String pending(String name, long revision) {
+        return store instanceof io.jsorc.globs.internal.glob.GlobStoreImpl impl && impl.localCopyPending(name, revision)
+                ? " (committed to the shared store; this node's local copy is pending: it resyncs)" : "";
     }
 
     /**
@@ -201,7 +208,7 @@ public final class ConfigApiImpl implements ConfigApi {
         // without an expected revision: last writer wins, as config_set (and it works when the stored value is broken)
         long now = store.set(name, target.json(), expectedRevision, origin);
         return ConfigResult.of(name, "Config of '" + name + "' rolled back to revision " + revision + ": now revision "
-                + now, now);
+                + now + pending(name, now), now);
     }
 
     private TreeSet<String> validNames() {

@@ -429,8 +429,12 @@ public final class GlobStoreImpl implements GlobStore {
                 glob.time()));
     }
 
-    /** The shared store takes writes again: the defaults served unstored meanwhile are stored (unless created). */
+    /**
+     * Called by the shared store's follower while it takes writes (about every second): local copies that failed are
+     * written again, and the defaults served unstored meanwhile are stored (unless created elsewhere).
+     */
     private void storePendingDefaults() {
+        tiers.retryLocalPending();
         for (Map.Entry<String, Pending> pending : Map.copyOf(pendingDefaults).entrySet()) {
             String name = pending.getKey();
             try {
@@ -473,6 +477,14 @@ public final class GlobStoreImpl implements GlobStore {
             throw new GlobException(Reason.INVALID_VALUE, "Stored value of " + glob.name()
                     + " (revision " + glob.revision() + ") is not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether revision {@code revision} of {@code name} was committed to the shared store while this node's local copy
+     * of it failed (the node resyncs; reads here already see it).
+     */
+    public boolean localCopyPending(String name, long revision) {
+        return tiers.localPending(name, revision);
     }
 
     /** For tests: whether the event thread was stopped. */

@@ -55,6 +55,8 @@ final class Tiers implements AutoCloseable {
      * read back) is recognised by its revision, as any other stale echo.
      */
     private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
+    /** With a shared store: the revision of each glob committed there whose local copy failed, until one is written. */
+    private final Map<String, Long> localPending = new ConcurrentHashMap<>();
     private volatile java.util.function.ToLongFunction<String> floor = name -> 0L;
     private volatile List<GlobTier> durable = List.of();
     private volatile Adopter adopter = (truth, found) -> found;
@@ -367,7 +369,34 @@ final class Tiers implements AutoCloseable {
             }
         }
         remember(glob);
+        if (all) {
+            localPending.remove(name);
+        } else if (truth() instanceof SharedGlobTier) {
+            localPending.merge(name, glob.revision(), Math::max);
+        }
         return all;
+    }
+
+    /** Writes again the local copies that failed (committed to the shared store; still the newest known here). */
+    void retryLocalPending() {
+        for (String name : List.copyOf(localPending.keySet())) {
+            locked(name, () -> {
+                Optional<StoredGlob> newest = lastGood(name);
+                if (newest.isPresent() && localPending.containsKey(name)
+                        && newest.get().revision() >= localPending.get(name)) {
+                    copyDown(truth(), name, newest.get());
+                } else {
+                    localPending.remove(name); // deleted or replaced meanwhile: nothing pending any more
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Whether revision {@code revision} of {@code name} is committed to the shared store but not in the local copy. */
+    boolean localPending(String name, long revision) {
+        Long pending = localPending.get(name);
+        return pending != null && pending >= revision;
     }
 
     /**

@@ -183,6 +183,19 @@ public final class RedisGlobTier implements SharedGlobTier {
     }
 
     @Override
+    public String status() {
+        String sync = ready ? "in sync" : connecting ? "shaking hands (writes wait)"
+                : "not in sync: unreachable or restarting (writes refused; reads served from this node)";
+        String nodes;
+        try {
+            nodes = "; live nodes: " + String.join(", ", liveNodes());
+        } catch (RuntimeException e) {
+            nodes = "";
+        }
+        return "shared through " + where + " (db " + settings.db() + ") as " + node + ": " + sync + nodes;
+    }
+
+    @Override
     public String name() {
         return "redis";
     }
