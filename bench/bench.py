@@ -13,9 +13,10 @@ deploy: a jar copied into deploy/ -> service RUNNING, read from karaf.log timest
         resolution, same clock as the copy); ours: the Stripe example -> "Service stripe is RUNNING";
         stock: a trivial DS bundle built here -> its activate log line. p50/p95 of each.
 
---with-redis: ours boots with feature jsorc-redis (a second boot stage) and the shared glob store enabled
-        (etc/jsorc.globs.shared.cfg) on a redis-server this script starts on a free loopback port (every fresh copy
-        joins the same store); also reported: bin/start -> `jsorc:status` says the node is in sync with the store.
+--with-redis: a third kind in the same alternating runs: ours booting feature jsorc-redis too (in featuresBoot) with
+        the shared glob store enabled (etc/jsorc.globs.shared.cfg) on a redis-server this script starts on a free
+        loopback port (every fresh copy joins the same store); also reported: bin/start -> `jsorc:status` says the
+        node is in sync with the store.
 
 Every Karaf started here binds 127.0.0.1 ports moved off the defaults and is stopped at the end.
 """
@@ -35,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 KARAF_VERSION = "4.4.10"
-PORTS = {"ours": (18201, 18281, 18299, 44544), "stock": (18301, 18381, 18399, 44644)}
+PORTS = {"ours": (18201, 18281, 18299, 44544), "stock": (18301, 18381, 18399, 44644),
+         "redis": (18501, 18581, 18599, 44844)}
 
 
 def sh(cmd, **kw):
@@ -64,15 +66,13 @@ def prepare_ours(redis_port=None):
     assembly = ROOT / "karaf-assembly" / "target" / "assembly"
     if not assembly.exists():
         sys.exit("build first: mvn -B install -DskipTests")
-    template = OUT / "ours-template"
+    template = OUT / ("redis-template" if redis_port else "ours-template")
     if template.exists():
         shutil.rmtree(template)
     shutil.copytree(assembly, template, symlinks=True)
     if redis_port:
         cfg = template / "etc" / "org.apache.karaf.features.cfg"
-        # a second boot stage, as docs recommend for a node of several: the console answers after the first
-        cfg.write_text(re.sub(r"(?m)^featuresBoot\s*=\s*(\S+)", r"featuresBoot = (\1), (jsorc-redis)", cfg.read_text(),
-                              count=1))
+        cfg.write_text(re.sub(r"(?m)^(featuresBoot\s*=\s*\S+)", r"\1, jsorc-redis", cfg.read_text(), count=1))
         (template / "etc" / "jsorc.globs.shared.cfg").write_text(
             f"enabled = true\nhost = 127.0.0.1\nport = {redis_port}\n")
     return template
@@ -168,7 +168,8 @@ def wait_for(kind, command, needle, limit=120):
     raise SystemExit(f"{kind}: `{command}` never showed {needle!r} within {limit} s")
 
 
-PROBES = {"ours": ("jsorc:service-list", "meta"), "stock": ("feature:list -i", "webconsole")}
+PROBES = {"ours": ("jsorc:service-list", "meta"), "stock": ("feature:list -i", "webconsole"),
+          "redis": ("jsorc:service-list", "meta")}
 
 
 SYNCED = []  # --with-redis: seconds from bin/start to the node in sync with the shared store, per run
@@ -183,7 +184,7 @@ def boot_once(template, kind):
     begin = time.monotonic()
     start(home)
     ready = wait_for(kind, *PROBES[kind])
-    if kind == "ours" and (home / "etc" / "jsorc.globs.shared.cfg").exists():
+    if kind == "redis":
         SYNCED.append(wait_for(kind, "jsorc:status", "in sync") - begin)
     time.sleep(15)  # idle settle before reading RSS: a deliberate measurement window, not a wait for state
     rss_kb = int(open(f"/proc/{karaf_pid(home)}/status").read().split("VmRSS:")[1].split()[0])
@@ -263,19 +264,23 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     ssh_key()
     redis, redis_port = start_redis() if args.with_redis else (None, None)
-    templates = {"stock": prepare_stock(), "ours": prepare_ours(redis_port)}
-    boot = {"ours": [], "stock": []}
-    rss = {"ours": [], "stock": []}
+    templates = {"stock": prepare_stock(), "ours": prepare_ours()}
+    kinds = ["stock", "ours"]
+    if redis:
+        templates["redis"] = prepare_ours(redis_port)
+        kinds.append("redis")
+    boot = {kind: [] for kind in kinds}
+    rss = {kind: [] for kind in kinds}
     homes = {}
     try:
         for run in range(args.runs):
-            for kind in ("stock", "ours") if run % 2 == 0 else ("ours", "stock"):
+            for kind in kinds if run % 2 == 0 else list(reversed(kinds)):
                 home, seconds, kb = boot_once(templates[kind], kind)
                 homes[kind] = home
                 boot[kind].append(seconds)
                 rss[kind].append(kb)
                 print(f"run {run + 1} {kind:5}: boot {seconds:6.2f} s  rss {kb / 1024:7.1f} MiB", flush=True)
-                if run < args.runs - 1:
+                if run < args.runs - 1 or kind == "redis":
                     stop(home)
         # the newest build: target/ may still hold the jar of an earlier version
         stripe = max((ROOT / "examples" / "stripe-service" / "target").glob("jsorc-example-stripe-*.jar"),
@@ -297,13 +302,20 @@ def main():
     print("|---|---|---|---|")
     b_ours, b_stock = statistics.median(boot["ours"]), statistics.median(boot["stock"])
     print(f"| boot to first answer, median of {args.runs} | {b_ours:.2f} s | {b_stock:.2f} s | {b_ours / b_stock:.3f} |")
-    if SYNCED:
+    if redis:
+        b_redis = statistics.median(boot["redis"])
+        print(f"| with jsorc-redis and the shared store: boot to first answer, median | {b_redis:.2f} s "
+              f"| {b_stock:.2f} s | {b_redis / b_stock:.3f} |")
         synced = statistics.median(SYNCED)
-        print(f"| boot to the shared store in sync, median | {synced:.2f} s | {b_stock:.2f} s (first answer) "
-              f"| {synced / b_stock:.3f} |")
+        print(f"| with jsorc-redis and the shared store: boot to in sync, median | {synced:.2f} s "
+              f"| {b_stock:.2f} s (first answer) | {synced / b_stock:.3f} |")
     r_ours, r_stock = statistics.median(rss["ours"]), statistics.median(rss["stock"])
     print(f"| idle RSS 15 s after boot, median | {r_ours / 1024:.0f} MiB | {r_stock / 1024:.0f} MiB "
           f"| {r_ours / r_stock:.3f} |")
+    if redis:
+        r_redis = statistics.median(rss["redis"])
+        print(f"| with jsorc-redis and the shared store: idle RSS, median | {r_redis / 1024:.0f} MiB "
+              f"| {r_stock / 1024:.0f} MiB | {r_redis / r_stock:.3f} |")
     for p in (50, 95):
         o, s = pct(deploy["ours"], p), pct(deploy["stock"], p)
         print(f"| hot deploy p{p}, {args.drops} drops | {o:.3f} s | {s:.3f} s | {o / s:.3f} |")

@@ -178,6 +178,15 @@ public class SharedGlobsIT {
         } finally {
             c.close();
         }
+
+        // uninstalling the feature on A (the last node) stops its follower and closes its connections
+        assertOk(client(a, "feature:uninstall jsorc-redis"));
+        awaitOutput(a, "jsorc:status", "globs:      this node only");
+        KarafDistribution.Result threads = client(a, "shell:threads --list");
+        assertTrue(threads.out(), !threads.out().contains("jsorc/glob-follower")
+                && !threads.out().contains("jsorc/refresh-everywhere"));
+        await("A's connections to Redis closed").atMost(Duration.ofSeconds(10))
+                .until(() -> !redis("CLIENT LIST").contains("name=jsorc-globs"));
     }
 
     private static long revision(String reply) {

@@ -75,6 +75,7 @@ class SharedGlobsTest {
         final TestKit kit = TestKit.create(); // a real MetaService over a real glob store
         final GlobStoreImpl store = (GlobStoreImpl) kit.globs();
         final long window;
+        final int streamMax;
         volatile RedisGlobTier tier;
         volatile RefreshBus refreshes;
         final List<GlobEvent> events = new CopyOnWriteArrayList<>();
@@ -84,9 +85,14 @@ class SharedGlobsTest {
         }
 
         Node(String name, LocalTier local, long window) {
+            this(name, local, window, 10000);
+        }
+
+        Node(String name, LocalTier local, long window, int streamMax) {
             this.name = name;
             this.local = local;
             this.window = window;
+            this.streamMax = streamMax;
             store.addTier(local);
             store.addListener(events::add);
             resume();
@@ -103,7 +109,7 @@ class SharedGlobsTest {
         /** Follows the shared store again, with what it remembers of it. */
         void resume() {
             tier = new RedisGlobTier(new RedisGlobTier.Settings("127.0.0.1", redis.port, 1, "", "", false, 2000,
-                    10000, window, dir.resolve(name + ".properties")), name);
+                    streamMax, window, dir.resolve(name + ".properties")), name);
             refreshes = new RefreshBus(tier, kit::meta, 0);
             store.addTier(tier);
         }
@@ -201,6 +207,25 @@ class SharedGlobsTest {
     }
 
     @Test
+    void aClosedNodeLeavesNoThreadAndNoConnection() {
+        Node a = node("A");
+        a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        a.refreshes.refreshOthers("x", ALICE, Duration.ofMillis(10));
+        try (Jedis jedis = jedis()) {
+            assertTrue(jedis.clientList().contains("name=jsorc-globs"), "A is connected");
+        }
+        a.close();
+        await("no follower or refresh thread left").atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces()
+                .keySet().stream().noneMatch(t -> t.isAlive() && (t.getName().equals("jsorc/glob-follower")
+                        || t.getName().equals("jsorc/refresh-everywhere"))));
+        await("no connection of A left").atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Jedis jedis = jedis()) {
+                return !jedis.clientList().contains("name=jsorc-globs");
+            }
+        });
+    }
+
+    @Test
     void aStaleCompareAndSetIsRefusedNamingTheCurrentRevision() {
         Node a = node("A");
         Node b = node("B");
@@ -232,6 +257,31 @@ class SharedGlobsTest {
                 .map(GlobEvent::newRevision).toList(), "each missed revision applied once, in order");
         assertEquals(r + 4, b2.store.set("X_CONFIG", "{\"n\":4}", r + 3, BOB), "B writes again after its restart");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.rev("X_CONFIG") == r + 4);
+    }
+
+    @Test
+    void aNodeWhoseMissedEntriesWereTrimmedResyncsFromTheHashes() {
+        Node a = new Node("A", new LocalTier(), SEEDING_WINDOW_MS, 100).ready();
+        Node b = new Node("B", new LocalTier(), SEEDING_WINDOW_MS, 100).ready();
+        long r = a.store.set("X_CONFIG", "{\"n\":0}", null, ALICE);
+        a.store.set("Y_CONFIG", "{\"y\":0}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r && b.rev("Y_CONFIG") == 1);
+        b.pause();
+        for (int i = 1; i <= 500; i++) {
+            a.store.set("X_CONFIG", "{\"n\":" + i + "}", null, ALICE);
+        }
+        a.store.delete("Y_CONFIG", 1L, ALICE);
+        try (Jedis jedis = jedis()) {
+            assertTrue(jedis.xlen("jsorc:changes") < 400, "the stream was trimmed (MAXLEN ~ 100)");
+        }
+        int before = b.events.size();
+        b.resume();
+        b.ready();
+        await("B caught up").atMost(Duration.ofSeconds(5))
+                .until(() -> b.rev("X_CONFIG") == r + 500 && !b.store.exists("Y_CONFIG"));
+        assertEquals("{\"n\":500}", b.json("X_CONFIG"));
+        assertTrue(b.events.size() - before < 100, "a resync, not a replay of 500 entries: "
+                + (b.events.size() - before) + " events");
     }
 
     @Test

@@ -34,6 +34,13 @@ public interface SharedGlobTier extends GlobTier {
      */
     AutoCloseable follow(Replica replica) throws Exception;
 
+    /**
+     * Whether this node is in sync with the shared store (its writes are taken); while it is shaking hands with it,
+     * waits up to {@code millis} for that. The store calls it before a write, holding no lock (the follower needs the
+     * store's locks to finish).
+     */
+    boolean awaitInSync(long millis);
+
     /** This node's local copy missed a change (its local write failed): read everything again. */
     void resync();
 

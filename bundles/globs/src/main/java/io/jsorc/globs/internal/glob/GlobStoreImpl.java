@@ -239,8 +239,14 @@ public final class GlobStoreImpl implements GlobStore {
         return set(name, json, expectedRevision, origin);
     }
 
+    /** How long a write waits for this node to finish shaking hands with the shared store (outside any lock). */
+    private static final long SHARED_SYNC_WAIT_MS = 2000;
+
     private long write(String name, String canonical, Long expectedRevision, Origin origin) {
         java.util.Objects.requireNonNull(origin, "origin");
+        if (!tiers.heldByCurrentThread(name)) {
+            tiers.shared().ifPresent(shared -> shared.awaitInSync(SHARED_SYNC_WAIT_MS));
+        }
         Tiers.Change change = new Tiers.Change(canonical, expectedRevision, origin);
         Object result = tiers.heldByCurrentThread(name)
                 ? commit(name, List.of(change)).get(0) // inside a tier call: never wait for a leader
@@ -320,6 +326,9 @@ public final class GlobStoreImpl implements GlobStore {
     public long delete(String name, Long expectedRevision, Origin origin) {
         GlobRules.checkName(name);
         java.util.Objects.requireNonNull(origin, "origin");
+        if (!tiers.heldByCurrentThread(name)) {
+            tiers.shared().ifPresent(shared -> shared.awaitInSync(SHARED_SYNC_WAIT_MS));
+        }
         return tiers.locked(name, () -> {
             long old = tiers.delete(name, expectedRevision, origin);
             if (old != 0) {

@@ -415,7 +415,7 @@ public final class RedisGlobTier implements SharedGlobTier {
     }
 
     private <T> T call(String what, boolean needReady, Supplier<T> body) {
-        if (needReady && !awaitReady()) {
+        if (needReady && !ready) { // never waits here: the caller may hold the store's lock the follower needs
             throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") is not in sync with this "
                     + "node (unreachable, or being joined): nothing changed; try again when it is back");
         }
@@ -431,12 +431,13 @@ public final class RedisGlobTier implements SharedGlobTier {
         }
     }
 
-    /** Ready, or waits up to the timeout while the follower is shaking hands. */
-    private boolean awaitReady() {
+    /** Ready, or waits up to {@code millis} while the follower is shaking hands. */
+    @Override
+    public boolean awaitInSync(long millis) {
         if (ready) {
             return true;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         lock.lock();
         try {
             while (!ready && connecting) {

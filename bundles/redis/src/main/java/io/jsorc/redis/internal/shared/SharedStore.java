@@ -40,7 +40,13 @@ public final class SharedStore {
     private ServiceRegistration<?> registration;
     private ServiceRegistration<?> refreshRegistration;
     private volatile MetaService meta;
+    private Thread starting;
+    private boolean stopped;
 
+    /**
+     * Builds and registers the tier on a thread of its own ({@code jsorc/shared-store-start}): loading Jedis and
+     * building the pool stays off the thread that starts the bundles at boot.
+     */
     @Activate
     public SharedStore(BundleContext context, SharedStoreConfig config) {
         if (!config.enabled()) {
@@ -48,17 +54,30 @@ public final class SharedStore {
                     SharedStoreConfig.PID);
             return;
         }
-        String data = System.getProperty("karaf.data", "data");
-        tier = new RedisGlobTier(new RedisGlobTier.Settings(config.host(), config.port(), config.db(), config.user(),
-                config.password(), config.ssl(), config.timeout_ms(), config.stream_max(), config.seeding_window_ms(),
-                Path.of(data, "jsorc", "shared-store.properties")));
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(GlobTier.TIER_NAME, tier.name());
-        registration = context.registerService(new String[] {GlobTier.class.getName(),
-            SharedGlobTier.class.getName()}, tier, props);
-        refreshes = new RefreshBus(tier, () -> meta, config.refresh_jitter());
-        refreshRegistration = context.registerService(ClusterRefresh.class, refreshes, null);
-        LOG.info("Globs are shared through {} (db {})", tier.where(), config.db());
+        starting = new Thread(() -> start(context, config), "jsorc/shared-store-start");
+        starting.setDaemon(true);
+        starting.start();
+    }
+
+    private synchronized void start(BundleContext context, SharedStoreConfig config) {
+        if (stopped) {
+            return;
+        }
+        try {
+            String data = System.getProperty("karaf.data", "data");
+            tier = new RedisGlobTier(new RedisGlobTier.Settings(config.host(), config.port(), config.db(),
+                    config.user(), config.password(), config.ssl(), config.timeout_ms(), config.stream_max(),
+                    config.seeding_window_ms(), Path.of(data, "jsorc", "shared-store.properties")));
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(GlobTier.TIER_NAME, tier.name());
+            registration = context.registerService(new String[] {GlobTier.class.getName(),
+                SharedGlobTier.class.getName()}, tier, props);
+            refreshes = new RefreshBus(tier, () -> meta, config.refresh_jitter());
+            refreshRegistration = context.registerService(ClusterRefresh.class, refreshes, null);
+            LOG.info("Globs are shared through {} (db {})", tier.where(), config.db());
+        } catch (RuntimeException e) {
+            LOG.error("The shared glob store could not be started: globs live on this node only", e);
+        }
     }
 
     /** The node's services, for refreshes asked by other nodes (optional: the store starts before them). */
@@ -76,6 +95,20 @@ public final class SharedStore {
 
     @Deactivate
     void deactivate() {
+        synchronized (this) {
+            stopped = true; // a start not begun yet will not begin
+        }
+        if (starting != null) {
+            try {
+                starting.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
         if (refreshRegistration != null) {
             refreshRegistration.unregister();
             refreshRegistration = null;
