@@ -45,13 +45,7 @@ public class SharedGlobsIT {
         try (ServerSocket free = new ServerSocket(0)) {
             redisPort = free.getLocalPort();
         }
-        Path binary = Path.of("/usr/bin/redis-server");
-        assertTrue("Debian's redis-server is installed (.ci/test installs it)", Files.isExecutable(binary));
-        redis = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(redisPort), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", PASSWORD)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        await("redis-server answering on " + redisPort).atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> redis("PING").startsWith("+PONG"));
+        startRedis();
         a = node("nodeA");
         b = node("nodeB");
         a.start(false, Map.of("JSORC_REDIS_PASSWORD", PASSWORD));
@@ -63,6 +57,17 @@ public class SharedGlobsIT {
         }
         await("both nodes follow the shared store").atMost(Duration.ofSeconds(60))
                 .until(() -> redis("HKEYS jsorc:nodes").contains("nodeA") && redis("HKEYS jsorc:nodes").contains("nodeB"));
+    }
+
+    /** A real redis-server with a password, without persistence, on the test's port. */
+    private static void startRedis() throws IOException {
+        Path binary = Path.of("/usr/bin/redis-server");
+        assertTrue("Debian's redis-server is installed (.ci/test installs it)", Files.isExecutable(binary));
+        redis = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(redisPort), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", PASSWORD)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        await("redis-server answering on " + redisPort).atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> redis("PING").startsWith("+PONG"));
     }
 
     /** A copy of the distribution named {@code name}, pointed at the test's Redis. */
@@ -178,6 +183,26 @@ public class SharedGlobsIT {
         } finally {
             c.close();
         }
+
+        // Redis away: a write on A is refused saying nothing changed (HTTP 503), reads go on; Redis back (empty): A
+        // gives its globs back
+        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        KarafDistribution.Result refused = client(a, "jsorc:config-set --no-check SHARED_CONFIG '{\"n\":7}'");
+        assertTrue(refused.toString(), (refused.out() + refused.err()).contains("Nothing changed"));
+        java.net.http.HttpResponse<String> http = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + a.httpPort()
+                        + "/js_admin/config_set")).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                ("admin:" + password(a)).getBytes(StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"name\":\"SHARED_CONFIG\",\"value\":{\"n\":7},\"do_check\":false}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(http.body(), 503, http.statusCode());
+        assertTrue(client(a, "jsorc:config-get --no-check SHARED_CONFIG").out().contains("\"n\":6"));
+        startRedis();
+        await("A gave SHARED_CONFIG back to the restarted Redis").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> bulk(redis("HGET global SHARED_CONFIG")).equals("{\"n\":6}"));
 
         // uninstalling the feature on A (the last node) stops its follower and closes its connections
         assertOk(client(a, "feature:uninstall jsorc-redis"));
