@@ -188,7 +188,7 @@ public class SharedGlobsIT {
         // gives its globs back
         redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         KarafDistribution.Result refused = client(a, "jsorc:config-set --no-check SHARED_CONFIG '{\"n\":7}'");
-        assertTrue(refused.toString(), (refused.out() + refused.err()).contains("Nothing changed"));
+        assertTrue(refused.toString(), (refused.out() + refused.err()).toLowerCase().contains("nothing changed"));
         java.net.http.HttpResponse<String> http = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + a.httpPort()
                         + "/js_admin/config_set")).timeout(Duration.ofSeconds(30))
