@@ -74,7 +74,7 @@ public class LoopIT extends JsorcTestSupport {
                 text -> row(text, "flaky").matches("flaky\\s+\\| RUNNING\\s+\\|.*"), WAIT);
         assertEquals("exactly three failures, then it ran", -1, failuresLeft.get());
         String status = executeCommand("jsorc:status");
-        assertTrue(status, status.startsWith("automation: on\n"));
+        assertTrue(status, status.startsWith("globs:      this node only (Config Admin)\nautomation: on\n"));
         assertTrue(status, row(status, "flaky").matches("flaky\\s+\\| RUNNING\\s+\\| 3 \\(3 in a row\\)\\s+\\| -\\s+\\| no .*"));
         String check = executeCommand("jsorc:check");
         assertTrue(check, check.startsWith("flaky: RUNNING, left alone\n"));
@@ -110,7 +110,7 @@ public class LoopIT extends JsorcTestSupport {
         await("ticks every second").atMost(WAIT).until(() -> ticks() >= 2);
         automation(false, "", "");
         String status = executeCommand("jsorc:status");
-        assertTrue(status, status.startsWith("automation: off"));
+        assertTrue(status, status.startsWith("globs:      this node only (Config Admin)\nautomation: off"));
         assertTrue(status, status.contains("next tick:  - "));
         long ticks = ticks();
         await("no tick for 3 s with automation off, and none scheduled").during(Duration.ofSeconds(3))

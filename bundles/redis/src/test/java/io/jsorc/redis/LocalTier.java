@@ -17,6 +17,8 @@ final class LocalTier implements GlobTier {
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
     /** Makes every write fail, as a Config Admin that cannot save. */
     volatile boolean failWrites;
+    /** A glob this tier cannot read (a broken file), or null. */
+    volatile String failReadOf;
 
     @Override
     public String name() {
@@ -29,7 +31,10 @@ final class LocalTier implements GlobTier {
     }
 
     @Override
-    public Optional<StoredGlob> get(String name) {
+    public Optional<StoredGlob> get(String name) throws java.io.IOException {
+        if (name.equals(failReadOf)) {
+            throw new java.io.IOException("cannot read " + name + " (test)");
+        }
         return Optional.ofNullable(data.get(name));
     }
 

@@ -457,6 +457,61 @@ class SharedGlobsTest {
     }
 
     @Test
+    void aStoreEmptiedUnderALiveConnectionIsGivenBackAndWritesGoOn() {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        try (Jedis jedis = jedis()) {
+            jedis.flushDB(); // the connections stay up
+        }
+        GlobException refused = assertThrows(GlobException.class,
+                () -> a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE));
+        assertEquals(Reason.STORAGE, refused.reason());
+        await("X given back to the emptied store").atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Jedis jedis = jedis()) {
+                return "{\"n\":1}".equals(jedis.hget("global", "X_CONFIG"));
+            }
+        });
+        seedingOver();
+        await("A takes writes again").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE) == r + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r + 1);
+    }
+
+    @Test
+    void whatANodeWroteWhileNotFollowingIsGivenToTheStore() {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        a.pause(); // as at boot, before the shared store's bundle started: writes are this node's only
+        long local = a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE);
+        a.store.set("Y_CONFIG", "{\"y\":1}", null, ALICE);
+        a.resume();
+        a.ready();
+        await("B has what A wrote meanwhile").atMost(Duration.ofSeconds(5))
+                .until(() -> b.rev("X_CONFIG") == local && b.rev("Y_CONFIG") == 1);
+        assertEquals("{\"n\":2}", b.json("X_CONFIG"));
+    }
+
+    @Test
+    void aGlobThisNodeCannotReadDoesNotStopTheOthers() {
+        Node a = node("A");
+        Node b = node("B");
+        b.local.failReadOf = "BROKEN_CONFIG";
+        a.store.set("BROKEN_CONFIG", "{\"b\":1}", null, ALICE);
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await("B applied the next change").atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        assertTrue(b.tier.ready(), "B still takes writes");
+        b.store.set("Z_CONFIG", "{\"z\":1}", null, BOB);
+        b.local.failReadOf = null;
+        b.tier.resync();
+        await("B has the glob it could not read once it can").atMost(Duration.ofSeconds(5))
+                .until(() -> b.local.data.containsKey("BROKEN_CONFIG"));
+    }
+
+    @Test
     void aLocalCopyThatFailedIsWrittenByTheNextResync() {
         Node a = node("A");
         Node b = node("B");
@@ -557,6 +612,7 @@ class SharedGlobsTest {
         Node b = node("B");
         List<String> names = List.of("G0_CONFIG", "G1_CONFIG", "G2_CONFIG", "G3_CONFIG", "G4_CONFIG");
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        Map<String, String> acknowledgedValue = new ConcurrentHashMap<>(); // name@revision -> the value acknowledged
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger afterRestart = new AtomicInteger();
@@ -570,9 +626,10 @@ class SharedGlobsTest {
                     for (int i = 0; !stop.get(); i++) {
                         String name = names.get(i % names.size());
                         try {
-                            long rev = node.store.set(name, "{\"by\":\"" + node.name + "\",\"i\":" + i + "}", null,
-                                    node.name.equals("A") ? ALICE : BOB);
+                            String value = "{\"by\":\"" + node.name + "\",\"i\":" + i + "}";
+                            long rev = node.store.set(name, value, null, node.name.equals("A") ? ALICE : BOB);
                             acknowledged.merge(name, rev, Math::max);
+                            acknowledgedValue.put(name + "@" + rev, value);
                             if (restarted.get()) {
                                 afterRestart.incrementAndGet();
                             }
@@ -607,6 +664,10 @@ class SharedGlobsTest {
             for (String name : names) {
                 long ack = acknowledged.getOrDefault(name, 0L);
                 assertTrue(a.rev(name) >= ack, name + ": A at " + a.rev(name) + ", acknowledged " + ack);
+                if (a.rev(name) == ack) {
+                    assertEquals(acknowledgedValue.get(name + "@" + ack), a.json(name),
+                            name + ": the value acknowledged at revision " + ack);
+                }
                 assertEquals(Long.toString(a.rev(name)), jedis.hget("jsorc:rev", name), name + " in Redis");
                 assertEquals(a.json(name), jedis.hget("global", name));
                 assertEquals(a.json(name), a.local.data.get(name).json(), name + " in A's local copy");

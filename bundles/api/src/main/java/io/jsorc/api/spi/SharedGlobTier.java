@@ -41,7 +41,10 @@ public interface SharedGlobTier extends GlobTier {
      */
     boolean awaitInSync(long millis);
 
-    /** This node's local copy missed a change (its local write failed): read everything again. */
+    /**
+     * This node's local copy missed a change (its local write failed): read the whole store again soon, without
+     * interrupting writes, and at the next start if this node stops first.
+     */
     void resync();
 
     /**
@@ -53,7 +56,11 @@ public interface SharedGlobTier extends GlobTier {
     /** The revisions the shared store keeps of {@code name}, newest first (values as stored). */
     List<StoredGlob> history(String name) throws Exception;
 
-    /** The node side of {@link #follow}: implemented by the glob store. All methods are called on one thread. */
+    /**
+     * The node side of {@link #follow}: implemented by the glob store. All methods are called on one thread. Those that
+     * store answer whether this node's local copy now holds what they were given (false: it failed, the node must
+     * read the store again later); they may throw when this node's local tier cannot be read.
+     */
     @ProviderType
     interface Replica {
 
@@ -67,17 +74,17 @@ public interface SharedGlobTier extends GlobTier {
          * A revision committed by any node (or read back on a resync): stored on this node as it is — same revision,
          * time and origin, never a new edit — when newer than this node's; otherwise ignored.
          */
-        void apply(StoredGlob glob);
+        boolean apply(StoredGlob glob);
 
         /** {@code name} was deleted at {@code revision} by {@code origin}: deleted here unless this node is newer. */
-        void applyDelete(String name, long revision, Origin origin);
+        boolean applyDelete(String name, long revision, Origin origin);
 
         /**
          * Joining a shared store this node did not follow before: its value replaces this node's whatever their
          * revisions (two nodes that ran independently never overwrite each other by revision number); a differing
          * local value is kept in the history with source {@code join}.
          */
-        void adopt(StoredGlob glob);
+        boolean adopt(StoredGlob glob);
 
         /** The shared store takes writes again (after joining, seeding or a resync). */
         void writable();

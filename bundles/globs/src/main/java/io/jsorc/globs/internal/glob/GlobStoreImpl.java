@@ -407,7 +407,10 @@ public final class GlobStoreImpl implements GlobStore {
         Optional<io.jsorc.api.spi.SharedGlobTier> shared = tiers.shared();
         if (shared.isPresent()) {
             try {
-                return shared.get().history(name);
+                List<StoredGlob> kept = shared.get().history(name);
+                if (!kept.isEmpty()) {
+                    return kept;
+                } // Redis lost it (restarted): this node's is better than nothing
             } catch (Exception e) {
                 LOG.debug("The shared history of {} is not readable now; showing this node's", name, e);
             }

@@ -57,80 +57,99 @@ final class SharedReplica implements SharedGlobTier.Replica {
     }
 
     @Override
-    public void apply(StoredGlob glob) {
+    public boolean apply(StoredGlob glob) {
         String name = glob.name();
         if (!GlobRules.validName(name)) {
             LOG.error("The shared store holds a glob with an invalid name '{}'; ignored", name);
-            return;
+            return true;
         }
-        tiers.locked(name, () -> {
-            // against this node's local copy, not the cache: a copy that failed to be written is written again
+        return tiers.locked(name, () -> {
+            // against what this node holds — its local copy, and what it last wrote or applied (newer when a local
+            // copy failed): nothing goes backwards, and a local copy that is behind is written again
             Optional<StoredGlob> local = tiers.localCopy(name);
+            Optional<StoredGlob> good = tiers.lastGood(name);
             long localRev = local.map(StoredGlob::revision).orElse(0L);
-            if (glob.revision() < localRev || glob.revision() <= tiers.deletedAt(name)) {
-                return null; // older than what this node holds, or deleted here at or after it
+            long known = Math.max(localRev, good.map(StoredGlob::revision).orElse(0L));
+            if (glob.revision() < known || glob.revision() <= tiers.deletedAt(name)) {
+                return repair(name, local, good); // older than what this node holds, or deleted here at or after it
             }
-            if (glob.revision() == localRev) {
-                if (local.get().json().equals(glob.json())) {
-                    tiers.remember(local.get()); // ours, or applied already
-                    return null;
+            if (glob.revision() == known) {
+                StoredGlob mine = good.filter(g -> g.revision() == known).orElseGet(() -> local.orElse(null));
+                if (mine != null && mine.json().equals(glob.json())) {
+                    return repair(name, local, good); // ours, or applied already
                 }
-                // two values under one revision (a node wrote while another had not seeded a restarted store yet):
-                // the shared store's wins everywhere, so every node converges on it
+                // two values under one revision (a node wrote while another had not given a restarted store back
+                // yet): the shared store's wins everywhere, so every node converges on it
                 LOG.warn("Glob {} revision {} differs between this node and the shared store; taking the shared "
                         + "store's ({})", name, glob.revision(), glob.origin());
             }
-            store(glob, localRev);
-            return null;
+            return store(glob, known);
         });
+    }
+
+    /** This node's local copy is behind what it holds (a failed copy): written again, nothing published. */
+    private boolean repair(String name, Optional<StoredGlob> local, Optional<StoredGlob> good) {
+        if (good.isPresent() && local.map(StoredGlob::revision).orElse(0L) < good.get().revision()) {
+            return tiers.copyDown(tiers.truth(), name, good.get());
+        }
+        return true;
     }
 
     @Override
-    public void adopt(StoredGlob glob) {
+    public boolean adopt(StoredGlob glob) {
         String name = glob.name();
         if (!GlobRules.validName(name)) {
-            return;
+            return true;
         }
-        tiers.locked(name, () -> {
+        return tiers.locked(name, () -> {
             Optional<StoredGlob> mine = tiers.lastGood(name);
-            if (mine.isPresent() && mine.get().revision() == glob.revision() && mine.get().json().equals(glob.json())) {
-                return null;
+            Optional<StoredGlob> local = tiers.localCopy(name);
+            if (mine.isPresent() && mine.get().revision() == glob.revision() && mine.get().json().equals(glob.json())
+                    && local.map(StoredGlob::revision).orElse(0L) == glob.revision()) {
+                return true;
             }
-            store(glob, tiers.localCopy(name).map(StoredGlob::revision).orElse(0L));
-            return null;
+            return store(glob, Math.max(local.map(StoredGlob::revision).orElse(0L),
+                    mine.map(StoredGlob::revision).orElse(0L)));
         });
     }
 
-    /** Stores a committed revision here as it is: readable at once, then in the local tiers, then published. */
-    private void store(StoredGlob glob, long local) {
+    /**
+     * Stores a committed revision here as it is: readable at once, then in the local tiers, then published.
+     *
+     * @return whether the local copy took it
+     */
+    private boolean store(StoredGlob glob, long previous) {
         String name = glob.name();
         tiers.created(name);
         tiers.remember(glob); // committed in the shared store already: readers see it now, the local copy follows
         GlobTier shared = tiers.truth();
-        if (!tiers.copyDown(shared, name, glob)) {
-            LOG.warn("Glob {} revision {} from the shared store is cached on this node but its local copy failed",
-                    name, glob.revision());
+        boolean copied = tiers.copyDown(shared, name, glob);
+        if (!copied) {
+            LOG.warn("Glob {} revision {} from the shared store is read on this node but its local copy failed; "
+                    + "it is written again later", name, glob.revision());
         }
         applied.accept(glob);
-        publish.accept(new GlobEvent(name, local, glob.revision(), glob.origin(), glob.time()));
+        publish.accept(new GlobEvent(name, previous, glob.revision(), glob.origin(), glob.time()));
+        return copied;
     }
 
     @Override
-    public void applyDelete(String name, long revision, Origin origin) {
+    public boolean applyDelete(String name, long revision, Origin origin) {
         if (!GlobRules.validName(name)) {
-            return;
+            return true;
         }
-        tiers.locked(name, () -> {
-            long local = tiers.localCopy(name).map(StoredGlob::revision).orElse(0L);
+        return tiers.locked(name, () -> {
+            long local = Math.max(tiers.localCopy(name).map(StoredGlob::revision).orElse(0L),
+                    tiers.lastGood(name).map(StoredGlob::revision).orElse(0L));
             if (local > revision) {
-                return null; // this node holds a newer revision (created again after the delete)
+                return true; // this node holds a newer revision (created again after the delete)
             }
             tiers.removeBelow(tiers.truth(), name, revision);
             if (local > 0) {
                 LOG.info("Glob {} was deleted by {} at revision {}", name, origin, revision);
                 publish.accept(new GlobEvent(name, local, 0, origin, Instant.now()));
             }
-            return null;
+            return tiers.localCopy(name).isEmpty();
         });
     }
 

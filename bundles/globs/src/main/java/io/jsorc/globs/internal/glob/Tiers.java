@@ -257,9 +257,10 @@ final class Tiers implements AutoCloseable {
             }
             created(name);
             if (!copyDown(truth, name, newest) && truth instanceof SharedGlobTier shared) {
-                // committed (never reported as refused): this node's copy catches up from the shared store
-                LOG.warn("Glob {} revision {} is committed to the shared store; this node's local copy is pending "
-                        + "(it resyncs)", name, newest.revision());
+                // committed (never reported as refused): the copy is written again about every second, and the node
+                // reads the store again (also at its next start, should it stop first)
+                LOG.warn("Glob {} revision {} is committed to the shared store; this node's local copy is pending",
+                        name, newest.revision());
                 shared.resync();
             }
             return results;
@@ -370,7 +371,7 @@ final class Tiers implements AutoCloseable {
         }
         remember(glob);
         if (all) {
-            localPending.remove(name);
+            localPending.computeIfPresent(name, (k, pending) -> glob.revision() >= pending ? null : pending);
         } else if (truth() instanceof SharedGlobTier) {
             localPending.merge(name, glob.revision(), Math::max);
         }

@@ -26,6 +26,8 @@ final class NodeState {
     String epoch = "";
     String runId = "";
     String lastId = "0-0";
+    /** A change was not taken by this node's local copy: the next start reads the whole store. */
+    boolean dirty;
 
     NodeState(Path file) {
         this.file = file;
@@ -38,6 +40,7 @@ final class NodeState {
             epoch = props.getProperty("epoch", "");
             runId = props.getProperty("run.id", "");
             lastId = props.getProperty("last.id", "0-0");
+            dirty = Boolean.parseBoolean(props.getProperty("dirty", "false"));
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Could not read {} ({}): this node joins the shared store again", file, e.getMessage());
         }
@@ -51,6 +54,7 @@ final class NodeState {
         props.setProperty("epoch", epoch);
         props.setProperty("run.id", runId);
         props.setProperty("last.id", lastId);
+        props.setProperty("dirty", Boolean.toString(dirty));
         try {
             Files.createDirectories(file.getParent());
             Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");

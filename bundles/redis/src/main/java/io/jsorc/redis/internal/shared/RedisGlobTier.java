@@ -271,12 +271,15 @@ public final class RedisGlobTier implements SharedGlobTier {
 
     @Override
     public Optional<StoredGlob> get(String name) {
-        List<Object> r = Scripts.list(eval("read", List.of(GLOBAL, REV, META, TOMB), List.of(name)));
-        String json = str(r.get(0));
+        List<Object> r = Scripts.list(eval("read", List.of(GLOBAL, REV, META, TOMB, EPOCH), List.of(name, epoch)));
+        if ("EPOCH".equals(str(r.get(0)))) {
+            throw epochChanged();
+        }
+        String json = str(r.get(1));
         if (json == null) {
             return Optional.empty();
         }
-        return Optional.of(Scripts.glob(name, json, str(r.get(1)), str(r.get(2))));
+        return Optional.of(Scripts.glob(name, json, str(r.get(2)), str(r.get(3))));
     }
 
     @Override
@@ -327,14 +330,20 @@ public final class RedisGlobTier implements SharedGlobTier {
             case "SEEDING" -> throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") "
                     + "restarted and the nodes are seeding it again (" + str(r.get(1)) + " ms left): nothing "
                     + "changed; try again shortly");
-            case "EPOCH" -> {
-                synced(null, null);
-                wake();
-                throw new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") restarted or "
-                        + "changed; this node is syncing with it. Nothing changed: try again shortly");
-            }
+            case "EPOCH" -> throw epochChanged();
             default -> throw new GlobException(Reason.STORAGE, "The shared glob store answered " + verdict);
         }
+    }
+
+    /** The store is not the one this node shook hands with (restarted, emptied): it shakes hands again. */
+    private GlobException epochChanged() {
+        synced(null, null);
+        StreamFollower running = follower;
+        if (running != null) {
+            running.shakeHandsAgain();
+        }
+        return new GlobException(Reason.STORAGE, "The shared glob store (" + where + ") restarted or changed; this "
+                + "node is syncing with it. Nothing changed: try again shortly");
     }
 
     @Override

@@ -99,7 +99,11 @@ public final class RefreshBus implements ClusterRefresh, AutoCloseable {
         String service = fields.getOrDefault("service", "");
         Origin origin = Scripts.origin(fields.get("meta"));
         long delay = jitterSeconds <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterSeconds * 1000L + 1);
-        scheduler.schedule(() -> carryOut(id, service, origin), delay, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> carryOut(id, service, origin), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.debug("Refresh of {} not scheduled: closing", service);
+        }
     }
 
     private void carryOut(String id, String service, Origin origin) {

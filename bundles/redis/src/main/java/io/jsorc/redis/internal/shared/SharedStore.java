@@ -109,6 +109,10 @@ public final class SharedStore {
     }
 
     private synchronized void stop() {
+        if (registration != null) {
+            registration.unregister(); // the store stops following first: no refresh entry arrives after this
+            registration = null;
+        }
         if (refreshRegistration != null) {
             refreshRegistration.unregister();
             refreshRegistration = null;
@@ -116,10 +120,6 @@ public final class SharedStore {
         if (refreshes != null) {
             refreshes.close();
             refreshes = null;
-        }
-        if (registration != null) {
-            registration.unregister(); // the store stops following first
-            registration = null;
         }
         if (tier != null) {
             tier.close();

@@ -80,6 +80,9 @@ final class StreamFollower implements AutoCloseable {
     private boolean warnedSameName;
     private long lastBeat;
     private long lastExpiry;
+    /** When a failed local apply is next retried by a resync (at most every 30 s). */
+    private long retryAt;
+    private static final long RETRY_MS = 30_000;
 
     StreamFollower(RedisGlobTier tier, Replica replica) {
         this.tier = tier;
@@ -93,10 +96,15 @@ final class StreamFollower implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads the whole store again (this node's local copy missed a change). */
+    /** Reads the whole store again soon, without interrupting writes (this node's local copy missed a change). */
     void resync() {
         resyncWanted = true;
-        synced = false; // read by the follower thread only after the wake below; a stale read costs one loop
+        tier.wake();
+    }
+
+    /** Shakes hands again (the store's epoch or run changed under a live connection); writes wait meanwhile. */
+    void shakeHandsAgain() {
+        synced = false;
         tier.wake();
     }
 
@@ -111,7 +119,7 @@ final class StreamFollower implements AutoCloseable {
                                 tier.clientConfig);
                         connection = jedis;
                     }
-                    if (!synced || resyncWanted) {
+                    if (!synced) {
                         tier.synced(null, null); // writes wait for the handshake
                         tier.connecting(true);
                         boolean resync = resyncWanted;
@@ -131,6 +139,11 @@ final class StreamFollower implements AutoCloseable {
                             warned = false;
                         }
                         backoff = 50;
+                    }
+                    if (resyncWanted || (state.dirty && System.currentTimeMillis() >= retryAt)) {
+                        resyncWanted = false; // writes go on meanwhile: applying is idempotent under the name locks
+                        state.lastId = resync(jedis);
+                        state.save();
                     }
                     writable();
                     beat(jedis);
@@ -202,9 +215,17 @@ final class StreamFollower implements AutoCloseable {
                 }
                 String id = entry.getID().toString();
                 try {
-                    apply(id, entry.getFields());
+                    if (!apply(id, entry.getFields())) {
+                        failedLocally();
+                    }
+                } catch (JedisException e) {
+                    throw e;
                 } catch (IllegalArgumentException unreadable) { // not written by us: never retried
                     LOG.error("Skipping stream entry {} of {}: {}", id, STREAM, unreadable.getMessage());
+                } catch (RuntimeException e) { // this node's local tier failed: read the store again later
+                    LOG.error("Stream entry {} could not be applied on this node ({}); the store is read again "
+                            + "later", id, e.getMessage());
+                    failedLocally();
                 }
                 state.lastId = id;
             }
@@ -212,17 +233,20 @@ final class StreamFollower implements AutoCloseable {
         state.save();
     }
 
-    private void apply(String id, Map<String, String> fields) {
+    /** One entry; false when this node's local copy did not take it. */
+    private boolean apply(String id, Map<String, String> fields) {
         String op = fields.getOrDefault("op", "");
         switch (op) {
-            case "set" -> replica.apply(Scripts.glob(fields.get("name"), fields.get("json"), fields.get("rev"),
-                    fields.get("meta")));
+            case "set" -> {
+                return replica.apply(Scripts.glob(fields.get("name"), fields.get("json"), fields.get("rev"),
+                        fields.get("meta")));
+            }
             case "del" -> {
                 String name = fields.get("name");
                 if (name == null) {
                     throw new IllegalArgumentException("a delete without a name");
                 }
-                replica.applyDelete(name, Long.parseLong(fields.getOrDefault("rev", "")),
+                return replica.applyDelete(name, Long.parseLong(fields.getOrDefault("rev", "")),
                         Scripts.origin(fields.get("meta")));
             }
             default -> {
@@ -231,8 +255,17 @@ final class StreamFollower implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.error("Handling the stream entry {} ({}) failed", id, op, e);
                 }
+                return true;
             }
         }
+    }
+
+    /** This node's local copy missed a change: remembered (also across a restart), resynced within 30 s. */
+    private void failedLocally() {
+        if (!state.dirty) {
+            retryAt = System.currentTimeMillis() + RETRY_MS;
+        }
+        state.dirty = true;
     }
 
     // ------------------------------------------------------------------------------------------ shaking hands
@@ -262,11 +295,16 @@ final class StreamFollower implements AutoCloseable {
             LOG.info("The shared glob store ({}) restarted: seeding it with this node's globs", tier.where());
             seedFrom(jedis);
             lastId = resync(jedis);
-        } else if (resyncWanted || ("0-0".equals(state.lastId) && !"0-0".equals(last))
-                || (!"0-0".equals(state.lastId) && Scripts.compare(first, state.lastId) > 0)) {
-            lastId = resync(jedis); // asked for, or entries this node missed were trimmed: read the whole store
         } else {
-            lastId = state.lastId; // replay from the last id applied
+            // what this node wrote while it did not follow (before the tier was bound at boot, or while it was
+            // away) goes to the store where it is newer; then the entries it missed
+            seedFrom(jedis);
+            if (resyncWanted || state.dirty || ("0-0".equals(state.lastId) && !"0-0".equals(last))
+                    || (!"0-0".equals(state.lastId) && Scripts.compare(first, state.lastId) > 0)) {
+                lastId = resync(jedis); // asked for, a local copy failed, or entries it missed were trimmed
+            } else {
+                lastId = state.lastId; // replay from the last id applied
+            }
         }
         state.epoch = epoch; // remembered only now: an interrupted seed or join is done again
         state.runId = runId;
@@ -305,7 +343,7 @@ final class StreamFollower implements AutoCloseable {
                 Integer.toString(HISTORY_KEEP), "seed")));
         checkEpoch(r);
         if ("TOMB".equals(str(r.get(0)))) {
-            replica.applyDelete(glob.name(), Long.parseLong(str(r.get(1))), new Origin("unknown", "redis", "unknown"));
+            localDelete(glob.name(), Long.parseLong(str(r.get(1))), new Origin("unknown", "redis", "unknown"));
         }
     }
 
@@ -330,13 +368,13 @@ final class StreamFollower implements AutoCloseable {
                 jedis.lpush(HISTORY + own.name(), entry);
                 jedis.ltrim(HISTORY + own.name(), 0, HISTORY_KEEP - 1);
             }
-            replica.adopt(theirs);
+            guarded(theirs.name(), () -> replica.adopt(theirs));
         }
         for (Map.Entry<String, StoredGlob> tomb : snapshot.tombs().entrySet()) {
             StoredGlob own = mine.get(tomb.getKey());
             if (own != null && own.revision() <= tomb.getValue().revision()) {
                 mine.remove(tomb.getKey());
-                replica.applyDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
+                localDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
             }
         }
         for (StoredGlob own : mine.values()) { // only this node had them: given to the store
@@ -345,16 +383,43 @@ final class StreamFollower implements AutoCloseable {
         return snapshot.last();
     }
 
-    /** Reads the whole store and applies it as it is (a revision older than this node's is skipped). */
+    /**
+     * Reads the whole store and applies it as it is (a revision older than this node's is skipped, a local copy
+     * behind is written again); this node is clean again when every local copy took it.
+     */
     private String resync(Jedis jedis) {
+        boolean wasDirty = state.dirty;
+        state.dirty = false;
         Snapshot snapshot = snapshot(jedis);
         for (StoredGlob glob : snapshot.globs().values()) {
-            replica.apply(glob);
+            guarded(glob.name(), () -> replica.apply(glob));
         }
         for (Map.Entry<String, StoredGlob> tomb : snapshot.tombs().entrySet()) {
-            replica.applyDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
+            localDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
+        }
+        if (wasDirty && !state.dirty) {
+            LOG.info("This node's local copies are in sync with the shared store again");
         }
         return snapshot.last();
+    }
+
+    private void localDelete(String name, long revision, Origin origin) {
+        guarded(name, () -> replica.applyDelete(name, revision, origin));
+    }
+
+    /** A replica call for one glob: its local failure marks this node dirty instead of stopping the rest. */
+    private void guarded(String name, java.util.function.BooleanSupplier call) {
+        try {
+            if (!call.getAsBoolean()) {
+                failedLocally();
+            }
+        } catch (JedisException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("Glob {} could not be stored on this node ({}); the store is read again later", name,
+                    e.getMessage());
+            failedLocally();
+        }
     }
 
     /** The whole store: globs and tombstones by name, and the stream id to go on from. */
@@ -408,6 +473,10 @@ final class StreamFollower implements AutoCloseable {
         }
         jedis.hset(NODES, tier.node(), tier.instance + " " + now);
         lastBeat = now;
+        if (!state.epoch.equals(jedis.get(EPOCH))) { // emptied under a live connection (FLUSHDB, eviction)
+            LOG.warn("The shared glob store ({}) lost its epoch: shaking hands again", tier.where());
+            synced = false;
+        }
     }
 
     static long beatTime(String beat) {
