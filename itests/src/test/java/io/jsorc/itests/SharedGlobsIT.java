@@ -163,6 +163,8 @@ public class SharedGlobsIT {
         KarafDistribution.Result history = client(a, "jsorc:config-history SHARED_CONFIG");
         assertTrue(history.out(), history.out().contains("file"));
 
+        redisKilledDuringEditsFromBothNodes();
+
         // a third node that ran on its own, with its own SHARED_CONFIG, joins: Redis's value wins
         b.stop();
         KarafDistribution c = KarafDistribution.unpack(
@@ -212,6 +214,101 @@ public class SharedGlobsIT {
                 && !threads.out().contains("jsorc/refresh-everywhere"));
         await("A's connections to Redis closed").atMost(Duration.ofSeconds(10))
                 .until(() -> !redis("CLIENT LIST").contains("name=jsorc-globs"));
+    }
+
+    /**
+     * The two real nodes write over HTTP (two writers each, 1,000 edits of 5 globs and more) while redis-server is
+     * SIGKILLed and started again (empty): afterwards both nodes and Redis hold, for every glob, the highest
+     * acknowledged revision or a later one, the same on both, within 5 s of the writers stopping.
+     */
+    private void redisKilledDuringEditsFromBothNodes() throws Exception {
+        java.util.List<String> names = java.util.List.of("F0_CONFIG", "F1_CONFIG", "F2_CONFIG", "F3_CONFIG",
+                "F4_CONFIG");
+        java.util.Map<String, Long> acknowledged = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, String> acknowledgedValue = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger afterRestart = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (KarafDistribution node : java.util.List.of(a, a, b, b)) {
+                String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + password(node))
+                        .getBytes(StandardCharsets.UTF_8));
+                String who = node.home().getParent().getFileName() + "-" + work.size();
+                work.add(writers.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String name = names.get(i % names.size());
+                        String value = "{\"by\":\"" + who + "\",\"i\":" + i + "}";
+                        java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + node.httpPort() + "/js_admin/config_set"))
+                                .timeout(Duration.ofSeconds(30)).header("Authorization", auth)
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name
+                                        + "\",\"value\":" + value + ",\"do_check\":false}")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                        if (answer.statusCode() == 200) {
+                            long rev = Long.parseLong(answer.headers().firstValue("ETag").orElseThrow()
+                                    .replace("\"", ""));
+                            acknowledged.merge(name, rev, Math::max);
+                            acknowledgedValue.put(name + "@" + rev, value);
+                            if (restarted.get()) {
+                                afterRestart.incrementAndGet();
+                            }
+                        } else {
+                            assertEquals(answer.body(), 503, answer.statusCode());
+                            failed.incrementAndGet();
+                            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // refused at once: pace it
+                        }
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            await("a third of 1,000 edits made").atMost(Duration.ofSeconds(60)).until(() -> done.get() >= 330);
+            redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            await("edits refused while Redis is away").atMost(Duration.ofSeconds(30)).until(() -> failed.get() >= 20);
+            startRedis();
+            restarted.set(true);
+            await("1,000 edits made and 100 taken since Redis came back").atMost(Duration.ofSeconds(90))
+                    .until(() -> done.get() >= 1000 && afterRestart.get() >= 100);
+            stop.set(true);
+            for (java.util.concurrent.Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            stop.set(true);
+            writers.shutdownNow();
+        }
+        for (String name : names) {
+            long ack = acknowledged.getOrDefault(name, 0L);
+            String[] seen = {"", ""};
+            try {
+                await(name + " the same on both nodes, at revision " + ack + " or later").atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> {
+                            seen[0] = client(a, "jsorc:config-get --no-check --revision " + name).out();
+                            seen[1] = client(b, "jsorc:config-get --no-check --revision " + name).out();
+                            return seen[0].equals(seen[1]) && revisionShown(seen[0]) >= ack;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\nA: " + seen[0] + "\nB: " + seen[1], e);
+            }
+            long rev = revisionShown(seen[0]);
+            assertEquals(name + " in Redis", Long.toString(rev), bulk(redis("HGET jsorc:rev " + name)));
+            if (rev == ack) {
+                assertTrue(name + ": the value acknowledged at " + ack + " is kept: " + seen[0],
+                        seen[0].contains(acknowledgedValue.get(name + "@" + ack)));
+            }
+        }
+    }
+
+    /** The revision in {@code config-get --revision}'s first line ("revision N, written ..."). */
+    private static long revisionShown(String out) {
+        Matcher m = Pattern.compile("revision (\\d+)").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static long revision(String reply) {

@@ -156,6 +156,8 @@ class SharedGlobsTest {
         await("B holds revision " + rev).atMost(Duration.ofSeconds(5)).until(() -> b.rev("PAY_CONFIG") == rev);
         StoredGlob onB = b.local.data.get("PAY_CONFIG");
         assertEquals(ALICE, onB.origin(), "applied as it is: same origin, not a new edit");
+        assertEquals(a.local.data.get("PAY_CONFIG").time(), onB.time(),
+                "and the same time, to the nanosecond");
         assertEquals(rev, onB.revision());
         try (Jedis jedis = jedis()) {
             assertEquals("{\"enabled\":true,\"key\":\"k1\"}", jedis.hget("global", "PAY_CONFIG"));
@@ -616,6 +618,7 @@ class SharedGlobsTest {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger afterRestart = new AtomicInteger();
+        List<String> refusedOtherwise = new CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         ExecutorService writers = Executors.newFixedThreadPool(2);
@@ -634,6 +637,9 @@ class SharedGlobsTest {
                                 afterRestart.incrementAndGet();
                             }
                         } catch (GlobException e) {
+                            if (e.reason() != Reason.STORAGE) {
+                                refusedOtherwise.add(e.getMessage()); // last-writer-wins: never stale
+                            }
                             failed.incrementAndGet();
                             java.util.concurrent.locks.LockSupport.parkNanos(200_000); // refused at once: pace it
                         }
@@ -684,5 +690,6 @@ class SharedGlobsTest {
             }
         }
         assertTrue(failed.get() >= 20, "Redis was away during some edits");
+        assertEquals(List.of(), refusedOtherwise, "writes were refused only while Redis was away or being seeded");
     }
 }

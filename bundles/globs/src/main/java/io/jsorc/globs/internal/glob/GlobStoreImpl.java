@@ -239,6 +239,9 @@ public final class GlobStoreImpl implements GlobStore {
         return set(name, json, expectedRevision, origin);
     }
 
+    /** How often a write without an expected revision is tried while other nodes' writes keep coming between. */
+    private static final int LAST_WRITER_ATTEMPTS = 20;
+
     /** How long a write waits for this node to finish shaking hands with the shared store (outside any lock). */
     private static final long SHARED_SYNC_WAIT_MS = 2000;
 
@@ -248,9 +251,19 @@ public final class GlobStoreImpl implements GlobStore {
             tiers.shared().ifPresent(shared -> shared.awaitInSync(SHARED_SYNC_WAIT_MS));
         }
         Tiers.Change change = new Tiers.Change(canonical, expectedRevision, origin);
-        Object result = tiers.heldByCurrentThread(name)
-                ? commit(name, List.of(change)).get(0) // inside a tier call: never wait for a leader
-                : committers.computeIfAbsent(name, n -> new GroupCommit<>(batch -> commit(n, batch))).submit(change);
+        Object result;
+        for (int attempt = 1; ; attempt++) {
+            result = tiers.heldByCurrentThread(name)
+                    ? commit(name, List.of(change)).get(0) // inside a tier call: never wait for a leader
+                    : committers.computeIfAbsent(name, n -> new GroupCommit<>(batch -> commit(n, batch)))
+                            .submit(change);
+            // a write without an expected revision is last-writer-wins: another node's write that came between our
+            // read of the shared store and our script is no refusal, we read again
+            if (!(expectedRevision == null && result instanceof GlobException stale
+                    && stale.reason() == Reason.STALE_REVISION && attempt < LAST_WRITER_ATTEMPTS)) {
+                break;
+            }
+        }
         if (result instanceof Tiers.Written written) {
             return written.glob().revision();
         }
@@ -329,6 +342,19 @@ public final class GlobStoreImpl implements GlobStore {
         if (!tiers.heldByCurrentThread(name)) {
             tiers.shared().ifPresent(shared -> shared.awaitInSync(SHARED_SYNC_WAIT_MS));
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return deleteOnce(name, expectedRevision, origin);
+            } catch (GlobException e) {
+                if (expectedRevision != null || e.reason() != Reason.STALE_REVISION
+                        || attempt >= LAST_WRITER_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long deleteOnce(String name, Long expectedRevision, Origin origin) {
         return tiers.locked(name, () -> {
             long old = tiers.delete(name, expectedRevision, origin);
             if (old != 0) {

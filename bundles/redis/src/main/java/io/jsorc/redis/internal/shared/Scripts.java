@@ -75,7 +75,7 @@ final class Scripts {
 
     static String meta(Origin origin, Instant time) {
         JsonObject meta = new JsonObject();
-        meta.addProperty("time", time.toEpochMilli());
+        meta.addProperty("time", time.toString()); // ISO-8601 to the nanosecond: every node holds the same time
         meta.addProperty("actor", origin.actor());
         meta.addProperty("source", origin.source());
         meta.addProperty("node", origin.node());
@@ -91,7 +91,12 @@ final class Scripts {
     private static Instant time(String meta) {
         JsonObject o = object(meta);
         try {
-            return o.has("time") ? Instant.ofEpochMilli(o.get("time").getAsLong()) : Instant.EPOCH;
+            if (!o.has("time")) {
+                return Instant.EPOCH;
+            }
+            JsonElement time = o.get("time");
+            return time.getAsJsonPrimitive().isNumber() ? Instant.ofEpochMilli(time.getAsLong())
+                    : Instant.parse(time.getAsString());
         } catch (RuntimeException e) {
             return Instant.EPOCH;
         }
