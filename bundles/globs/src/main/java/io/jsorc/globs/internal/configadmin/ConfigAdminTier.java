@@ -65,6 +65,11 @@ public final class ConfigAdminTier implements GlobTier, ConfigurationListener {
     private final Map<String, Deletion> deleted = new ConcurrentHashMap<>();
     private final List<Consumer<TierChange>> subscribers = new CopyOnWriteArrayList<>();
     private final Watcher watcher = new Watcher(this);
+
+    /** Whether the watcher handled every configuration event so far (for tests). */
+    boolean watcherIdle() {
+        return watcher.idle();
+    }
     private volatile org.osgi.service.event.EventAdmin eventAdmin;
 
     @Activate

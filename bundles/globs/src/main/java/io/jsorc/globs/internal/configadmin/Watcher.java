@@ -52,6 +52,11 @@ final class Watcher implements AutoCloseable {
         }
     }
 
+    /** Whether every configuration event enqueued so far was handled (for tests). */
+    boolean idle() {
+        return worker.getQueue().isEmpty() && worker.getActiveCount() == 0;
+    }
+
     boolean isStopped() {
         return worker.isShutdown();
     }

@@ -216,6 +216,7 @@ class FormEditTest {
     @Test
     void aWriteWhileAFormSaveAwaitsTheWatcherIsStaleAndTheFormSaveIsTaken() {
         access.store().set("R_CONFIG", VALUE, null, ME);
+        await("the watcher idle").atMost(java.time.Duration.ofSeconds(5)).until(tier::watcherIdle); // as below
         Map<String, Object> form = config();
         form.put("port", 6390);
         admin.store.put(GlobConfig.pid("R_CONFIG"), new java.util.Hashtable<>(form)); // its event not yet handled
@@ -242,6 +243,9 @@ class FormEditTest {
     @Test
     void aFormSaveIsNotReadBeforeItWasValidated() throws Exception {
         access.store().set("R_CONFIG", VALUE, null, ME);
+        // the watcher has handled the event of our own write: else it could read the form put below as that event's
+        // configuration, and the read would meet the documented instant between the watcher and the store
+        await("the watcher idle").atMost(java.time.Duration.ofSeconds(5)).until(tier::watcherIdle);
         Map<String, Object> form = config();
         form.put("port", "abc");
         admin.store.put(GlobConfig.pid("R_CONFIG"), new java.util.Hashtable<>(form)); // its event not yet handled
