@@ -514,6 +514,28 @@ class SharedGlobsTest {
     }
 
     @Test
+    void aNodeStoppedWhileALocalCopyWasMissingReadsTheStoreAtItsNextStart() throws Exception {
+        Node a = node("A");
+        LocalTier bLocal = new LocalTier();
+        Node b = new Node("B", bLocal).ready();
+        bLocal.failWrites = true;
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        Path state = dir.resolve("B.properties");
+        await("B remembers that its local copy missed a change").atMost(Duration.ofSeconds(10))
+                .until(() -> java.nio.file.Files.isRegularFile(state)
+                        && java.nio.file.Files.readString(state).contains("dirty=true"));
+        b.close();                                   // stopped before any retry took it
+        assertFalse(bLocal.data.containsKey("X_CONFIG"));
+        bLocal.failWrites = false;
+        Node b2 = new Node("B", bLocal).ready();     // a new run of B on the same local tier and state
+        await("B's local copy written at its start").atMost(Duration.ofSeconds(5))
+                .until(() -> bLocal.data.containsKey("X_CONFIG") && bLocal.data.get("X_CONFIG").revision() == r);
+        await("clean again").atMost(Duration.ofSeconds(5))
+                .until(() -> java.nio.file.Files.readString(state).contains("dirty=false"));
+        assertEquals("{\"n\":1}", b2.json("X_CONFIG"));
+    }
+
+    @Test
     void aLocalCopyThatFailedIsWrittenByTheNextResync() {
         Node a = node("A");
         Node b = node("B");

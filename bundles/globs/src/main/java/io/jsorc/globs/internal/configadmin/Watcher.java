@@ -33,10 +33,21 @@ final class Watcher implements AutoCloseable {
         worker.prestartCoreThread();
     }
 
+    private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
+
     void enqueue(String name) {
         try {
-            worker.execute(() -> process(name));
+            submitted.incrementAndGet();
+            worker.execute(() -> {
+                try {
+                    process(name);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            });
         } catch (RejectedExecutionException e) {
+            finished.incrementAndGet();
             LOG.debug("Configuration event of glob {} ignored: the tier is stopping", name);
         }
     }
@@ -54,7 +65,7 @@ final class Watcher implements AutoCloseable {
 
     /** Whether every configuration event enqueued so far was handled (for tests). */
     boolean idle() {
-        return worker.getQueue().isEmpty() && worker.getActiveCount() == 0;
+        return finished.get() == submitted.get();
     }
 
     boolean isStopped() {

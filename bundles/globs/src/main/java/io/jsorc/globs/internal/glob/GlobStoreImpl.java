@@ -242,6 +242,9 @@ public final class GlobStoreImpl implements GlobStore {
     /** How often a write without an expected revision is tried while other nodes' writes keep coming between. */
     private static final int LAST_WRITER_ATTEMPTS = 20;
 
+    /** When the follower last had local copies and defaults retried (its thread only). */
+    private long lastPendingRetry = System.nanoTime() - java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     /** How long a write waits for this node to finish shaking hands with the shared store (outside any lock). */
     private static final long SHARED_SYNC_WAIT_MS = 2000;
 
@@ -472,6 +475,11 @@ public final class GlobStoreImpl implements GlobStore {
      * written again, and the defaults served unstored meanwhile are stored (unless created elsewhere).
      */
     private void storePendingDefaults() {
+        long now = System.nanoTime();
+        if (now - lastPendingRetry < java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) {
+            return; // the follower calls after every batch: about once a second is enough
+        }
+        lastPendingRetry = now;
         tiers.retryLocalPending();
         for (Map.Entry<String, Pending> pending : Map.copyOf(pendingDefaults).entrySet()) {
             String name = pending.getKey();

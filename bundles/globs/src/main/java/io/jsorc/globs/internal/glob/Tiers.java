@@ -90,12 +90,12 @@ final class Tiers implements AutoCloseable {
     }
 
     synchronized void remove(GlobTier tier) {
+        closeQuietly(tier, subscriptions.remove(tier)); // first: a follower applies nothing once it is not the truth
         List<GlobTier> next = new ArrayList<>(durable);
         next.remove(tier);
         durable = List.copyOf(next);
         memory.clear();
         warm();
-        closeQuietly(tier, subscriptions.remove(tier));
         LOG.info("Glob tier {} removed; truth is {}", tier.name(), truth().name());
     }
 

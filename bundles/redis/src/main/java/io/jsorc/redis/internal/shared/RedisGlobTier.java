@@ -337,6 +337,7 @@ public final class RedisGlobTier implements SharedGlobTier {
 
     /** The store is not the one this node shook hands with (restarted, emptied): it shakes hands again. */
     private GlobException epochChanged() {
+        connecting(true); // writes wait for the handshake to come
         synced(null, null);
         StreamFollower running = follower;
         if (running != null) {
@@ -389,6 +390,7 @@ public final class RedisGlobTier implements SharedGlobTier {
     public AutoCloseable follow(Replica replica) {
         StreamFollower started = new StreamFollower(this, replica);
         follower = started;
+        connecting(true); // a write arriving before the first handshake waits for it
         started.start();
         return started;
     }

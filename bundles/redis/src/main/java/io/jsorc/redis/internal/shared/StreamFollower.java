@@ -120,8 +120,8 @@ final class StreamFollower implements AutoCloseable {
                         connection = jedis;
                     }
                     if (!synced) {
-                        tier.synced(null, null); // writes wait for the handshake
-                        tier.connecting(true);
+                        tier.connecting(true); // first: a write arriving now waits for the handshake
+                        tier.synced(null, null);
                         boolean resync = resyncWanted;
                         resyncWanted = false;
                         try {
@@ -142,7 +142,12 @@ final class StreamFollower implements AutoCloseable {
                     }
                     if (resyncWanted || (state.dirty && System.currentTimeMillis() >= retryAt)) {
                         resyncWanted = false; // writes go on meanwhile: applying is idempotent under the name locks
-                        state.lastId = resync(jedis);
+                        try {
+                            resync(jedis); // the stream goes on from where it was: no entry (a refresh) is skipped
+                        } catch (RuntimeException e) {
+                            resyncWanted = true;
+                            throw e;
+                        }
                         state.save();
                     }
                     writable();
@@ -266,7 +271,11 @@ final class StreamFollower implements AutoCloseable {
             retryAt = System.currentTimeMillis() + RETRY_MS;
         }
         state.dirty = true;
+        passFailed = true;
     }
+
+    /** Whether a local apply failed during the resync under way. */
+    private boolean passFailed;
 
     // ------------------------------------------------------------------------------------------ shaking hands
 
@@ -297,8 +306,9 @@ final class StreamFollower implements AutoCloseable {
             lastId = resync(jedis);
         } else {
             // what this node wrote while it did not follow (before the tier was bound at boot, or while it was
-            // away) goes to the store where it is newer; then the entries it missed
-            seedFrom(jedis);
+            // away) goes to the store where it is newer — values only: its old deletes are the store's tombstones
+            // already, and an expired one must not come back; then the entries it missed
+            seedWritten(jedis);
             if (resyncWanted || state.dirty || ("0-0".equals(state.lastId) && !"0-0".equals(last))
                     || (!"0-0".equals(state.lastId) && Scripts.compare(first, state.lastId) > 0)) {
                 lastId = resync(jedis); // asked for, a local copy failed, or entries it missed were trimmed
@@ -319,6 +329,22 @@ final class StreamFollower implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Redis did not tell its run_id (INFO server)");
+    }
+
+    /** Seeds this node's values (not its deletes) where newer; a local tier that cannot list them skips it. */
+    private void seedWritten(Jedis jedis) {
+        List<StoredGlob> local;
+        try {
+            local = replica.local();
+        } catch (JedisException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("This node's globs could not be listed to give them to the shared store ({})", e.getMessage());
+            return;
+        }
+        for (StoredGlob glob : local) {
+            seed(jedis, glob);
+        }
     }
 
     /** Seeds the store with this node's globs and tombstones: stored where absent or of a lower revision. */
@@ -389,14 +415,15 @@ final class StreamFollower implements AutoCloseable {
      */
     private String resync(Jedis jedis) {
         boolean wasDirty = state.dirty;
-        state.dirty = false;
-        Snapshot snapshot = snapshot(jedis);
+        passFailed = false;
+        Snapshot snapshot = snapshot(jedis); // a failure here leaves the node as dirty as it was
         for (StoredGlob glob : snapshot.globs().values()) {
             guarded(glob.name(), () -> replica.apply(glob));
         }
         for (Map.Entry<String, StoredGlob> tomb : snapshot.tombs().entrySet()) {
             localDelete(tomb.getKey(), tomb.getValue().revision(), tomb.getValue().origin());
         }
+        state.dirty = passFailed; // clean only once a whole pass was taken
         if (wasDirty && !state.dirty) {
             LOG.info("This node's local copies are in sync with the shared store again");
         }
