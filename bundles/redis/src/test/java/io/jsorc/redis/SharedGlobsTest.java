@@ -482,6 +482,22 @@ class SharedGlobsTest {
     }
 
     @Test
+    void aStoreEmptiedWhileNobodyWritesIsNoticedByTheFollowers() {
+        Node a = node("A");
+        Node b = node("B");
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        try (Jedis jedis = jedis()) {
+            jedis.flushDB(); // the connections stay up and nobody writes: the followers' own check finds it
+        }
+        await("X given back without any write").atMost(Duration.ofSeconds(15)).until(() -> {
+            try (Jedis jedis = jedis()) {
+                return "{\"n\":1}".equals(jedis.hget("global", "X_CONFIG"));
+            }
+        });
+    }
+
+    @Test
     void whatANodeWroteWhileNotFollowingIsGivenToTheStore() {
         Node a = node("A");
         Node b = node("B");

@@ -309,11 +309,15 @@ final class StreamFollower implements AutoCloseable {
             // away) goes to the store where it is newer — values only: its old deletes are the store's tombstones
             // already, and an expired one must not come back; then the entries it missed
             seedWritten(jedis);
-            if (resyncWanted || state.dirty || ("0-0".equals(state.lastId) && !"0-0".equals(last))
-                    || (!"0-0".equals(state.lastId) && Scripts.compare(first, state.lastId) > 0)) {
-                lastId = resync(jedis); // asked for, a local copy failed, or entries it missed were trimmed
+            boolean trimmed = ("0-0".equals(state.lastId) && !"0-0".equals(last))
+                    || (!"0-0".equals(state.lastId) && Scripts.compare(first, state.lastId) > 0);
+            if (trimmed) {
+                lastId = resync(jedis); // entries it missed are gone: read the whole store, go on from its end
             } else {
-                lastId = state.lastId; // replay from the last id applied
+                if (resyncWanted || state.dirty) {
+                    resync(jedis); // a local copy failed: read the whole store, and still replay what follows
+                }
+                lastId = state.lastId; // replay from the last id applied (no refresh entry is skipped)
             }
         }
         state.epoch = epoch; // remembered only now: an interrupted seed or join is done again
