@@ -290,8 +290,7 @@ class SharedGlobsTest {
     void anOutsideEditOnOneNodeReachesTheOtherExactlyOnce() {
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         long streamBefore;
         try (Jedis jedis = jedis()) {
             streamBefore = jedis.xlen("jsorc:changes");
@@ -344,8 +343,7 @@ class SharedGlobsTest {
     void withRedisDownWritesAreRefusedReadsGoOnAndDefaultsAreStoredWhenItIsBack() throws Exception {
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         redis.kill();
         GlobException refused = assertThrows(GlobException.class,
                 () -> a.store.set("X_CONFIG", "{\"n\":2}", null, ALICE));
@@ -366,6 +364,22 @@ class SharedGlobsTest {
         assertEquals(r + 1, a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE));
     }
 
+    /** X_CONFIG = {"n":1} written on A and read on B; its revision. */
+    private long setOnAReadOnB(Node a, Node b) {
+        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
+        await("B holds X_CONFIG revision " + r).atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        return r;
+    }
+
+    /** Waits until hash {@code global} holds {@code json} for {@code name}. */
+    private void awaitInRedis(String name, String json, String what, int seconds) {
+        await(what).atMost(Duration.ofSeconds(seconds)).until(() -> {
+            try (Jedis jedis = jedis()) {
+                return json.equals(jedis.hget("global", name));
+            }
+        });
+    }
+
     /** Waits until the seeding window Redis keeps is over (Redis's own clock). */
     private void seedingOver() {
         await("the seeding window over").atMost(Duration.ofSeconds(15)).until(() -> {
@@ -382,8 +396,7 @@ class SharedGlobsTest {
     void afterARestartWritesWaitForEveryNodeToSeedAndTwoValuesOfOneRevisionConverge() throws Exception {
         Node a = new Node("A", new LocalTier(), 3000).ready();
         Node b = new Node("B", new LocalTier(), 3000).ready();
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         b.pause();
         // B's copy differs under the same revision (as when B wrote while A had not given back a restarted store)
         b.local.data.put("X_CONFIG", new StoredGlob("X_CONFIG", "{\"n\":2}", r, Instant.now(), BOB));
@@ -408,8 +421,7 @@ class SharedGlobsTest {
     void aDeleteGivenBackAfterARestartBeatsTheSameRevisionGivenBackByANodeThatMissedIt() throws Exception {
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         b.pause();                                   // B misses the delete
         a.store.delete("X_CONFIG", r, ALICE);
         a.pause();
@@ -462,19 +474,14 @@ class SharedGlobsTest {
     void aStoreEmptiedUnderALiveConnectionIsGivenBackAndWritesGoOn() {
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         try (Jedis jedis = jedis()) {
             jedis.flushDB(); // the connections stay up
         }
         GlobException refused = assertThrows(GlobException.class,
                 () -> a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE));
         assertEquals(Reason.STORAGE, refused.reason());
-        await("X given back to the emptied store").atMost(Duration.ofSeconds(10)).until(() -> {
-            try (Jedis jedis = jedis()) {
-                return "{\"n\":1}".equals(jedis.hget("global", "X_CONFIG"));
-            }
-        });
+        awaitInRedis("X_CONFIG", "{\"n\":1}", "X given back to the emptied store", 10);
         seedingOver();
         await("A takes writes again").atMost(Duration.ofSeconds(10)).ignoreExceptions()
                 .until(() -> a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE) == r + 1);
@@ -485,24 +492,18 @@ class SharedGlobsTest {
     void aStoreEmptiedWhileNobodyWritesIsNoticedByTheFollowers() {
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         try (Jedis jedis = jedis()) {
             jedis.flushDB(); // the connections stay up and nobody writes: the followers' own check finds it
         }
-        await("X given back without any write").atMost(Duration.ofSeconds(15)).until(() -> {
-            try (Jedis jedis = jedis()) {
-                return "{\"n\":1}".equals(jedis.hget("global", "X_CONFIG"));
-            }
-        });
+        awaitInRedis("X_CONFIG", "{\"n\":1}", "X given back without any write", 15);
     }
 
     @Test
     void whatANodeWroteWhileNotFollowingIsGivenToTheStore() {
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         a.pause(); // as at boot, before the shared store's bundle started: writes are this node's only
         long local = a.store.set("X_CONFIG", "{\"n\":2}", r, ALICE);
         a.store.set("Y_CONFIG", "{\"y\":1}", null, ALICE);
@@ -571,8 +572,7 @@ class SharedGlobsTest {
         redis = new RedisServer("--dir", dir.toString(), "--dbfilename", "older.rdb").start();
         Node a = node("A");
         Node b = node("B");
-        long r = a.store.set("X_CONFIG", "{\"n\":1}", null, ALICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.rev("X_CONFIG") == r);
+        long r = setOnAReadOnB(a, b);
         try (Jedis jedis = jedis()) {
             assertEquals("OK", jedis.save());
         }
