@@ -54,8 +54,9 @@ public interface AutomationProvider {
     Optional<Supervision> supervision(String name);
 
     /**
-     * Runs a tick now (after the one running, if any: never two at once) and returns what it did. The next
-     * scheduled tick comes {@code backoff_interval} seconds after this one ended.
+     * Runs a tick now (after the one running, if any: never two at once) and returns what it did. Unlike a
+     * scheduled tick, it also applies the manifests of RUNNING services (0.4.0). The next scheduled tick comes
+     * {@code backoff_interval} seconds after this one ended.
      *
      * @return what the tick did; with automation off, a report saying nothing was checked
      * @throws InterruptedException when interrupted while waiting for the tick

@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>A failure is counted when a reset by the loop does not end RUNNING while the service is enabled, or when the
  * instance the loop saw RUNNING is found FAILED (a crash). Not counted: a service disabled, replaced or removed
  * while it was checked, a reset cut short because the platform is stopping, a manifest the cluster side could not
- * apply (that is the cluster's failure, shown in the note).
+ * apply (that is the cluster's failure, shown in the note; the service is backed off without a failure counted).
+ *
+ * <p>A scheduled tick applies the manifest of a service that is not RUNNING only (the original's rule); an explicit
+ * check ({@code jsorc:check}) applies every {@code keep_alive} service's manifest, RUNNING or not, and resets only
+ * those that are not RUNNING.
  */
 final class KeepAlive {
 
@@ -40,6 +44,11 @@ final class KeepAlive {
 
     /** Checks {@code name}; returns what was done, one line. */
     String check(String name, Hook hook, LoopSettings settings) {
+        return check(name, hook, settings, false);
+    }
+
+    /** Checks {@code name}, applying its manifest even when RUNNING if {@code explicit}; returns what was done. */
+    String check(String name, Hook hook, LoopSettings settings, boolean explicit) {
         CommonService<?> service = meta.info(name).isPresent() ? meta.getService(name, hook) : null;
         if (service == null) {
             supervisor.note(name, "not a service (yet): waiting for its bundle");
@@ -49,6 +58,11 @@ final class KeepAlive {
         if (service.isRunning()) {
             if (supervisor.running(name, service, now, settings)) {
                 LOG.info("Service {} is RUNNING again: out of quarantine", name);
+            }
+            if (explicit && cluster.get() != null && service.getManifest() != null
+                    && !service.getManifest().isEmpty()) {
+                String applied = applyManifest(name, service, settings);
+                return "RUNNING, manifest " + (applied == null ? "applied, ready" : applied);
             }
             return "RUNNING, left alone";
         }
@@ -122,6 +136,7 @@ final class KeepAlive {
         try {
             ManifestApplier.Applied applied = applier.apply(name, manifest, service.getManifestMeta(),
                     settings.namespace());
+            supervisor.clusterApplied(name);
             supervisor.note(name, applied.note());
             return applied.ready() ? null : "manifest applied, waiting: " + applied.note();
         } catch (InterruptedException e) {
@@ -129,9 +144,10 @@ final class KeepAlive {
             return "manifest not applied: interrupted";
         } catch (Exception e) {
             String why = Loop.describe(e);
-            supervisor.note(name, "manifest not applied: " + why);
-            LOG.warn("The manifest of {} was not applied: {}", name, why);
-            return "manifest not applied: " + why;
+            Instant until = supervisor.clusterFailed(name, clock.instant(), settings);
+            supervisor.note(name, "manifest not applied: " + why + "; next try after " + until);
+            LOG.warn("The manifest of {} was not applied: {}; next try after {}", name, why, until);
+            return "manifest not applied: " + why + "; next try after " + until;
         }
     }
 

@@ -174,16 +174,16 @@ final class Loop {
             inTick = true;
         }
         try {
-            runTick();
+            runTick(false);
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("A JsOrc tick failed: {}", describe(e), e);   // the next one is scheduled all the same
         }
     }
 
     /** A tick, then the next one {@code backoff_interval} after it, unless one is pending or automation is off. */
-    private TickReport runTick() {
+    private TickReport runTick(boolean explicit) {
         try {
-            return tick();
+            return tick(explicit);
         } finally {
             synchronized (lock) {
                 inTick = false;
@@ -214,7 +214,7 @@ final class Loop {
                     cancelPending();
                     inTick = true;
                 }
-                return runTick();
+                return runTick(true);
             });
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("The JsOrc loop is stopping: no check", e);
@@ -232,14 +232,15 @@ final class Loop {
         }
     }
 
-    private TickReport tick() {
+    /** A tick; an explicit one ({@link #check}) also applies the manifests of RUNNING services. */
+    private TickReport tick(boolean explicit) {
         LoopSettings current = settings();
         Instant started = clock.instant();
         List<String> actions = new ArrayList<>();
         if (!current.automation()) {
             actions.add("automation is off (META_CONFIG.automation is false): nothing checked");
         } else {
-            checkAll(current, actions);
+            checkAll(current, actions, explicit);
         }
         Duration took = Duration.between(started, clock.instant());
         synchronized (lock) {
@@ -251,7 +252,7 @@ final class Loop {
         return new TickReport(started, took, actions);
     }
 
-    private void checkAll(LoopSettings current, List<String> actions) {
+    private void checkAll(LoopSettings current, List<String> actions, boolean explicit) {
         Hook hook;
         try {
             hook = meta.buildHook();
@@ -266,7 +267,7 @@ final class Loop {
                 return;
             }
             try {
-                actions.add(name + ": " + keepAlive.check(name, hook, current));
+                actions.add(name + ": " + keepAlive.check(name, hook, current, explicit));
             } catch (RuntimeException | LinkageError e) {   // LinkageError: a service bundle refreshed under us
                 String why = describe(e);
                 LOG.warn("Error checking {} !: {}", name, why);

@@ -30,6 +30,8 @@ final class Supervisor {
     private static final class Watch {
         final Deque<Instant> failures = new ArrayDeque<>();
         int consecutive;
+        /** Applies of its manifest the cluster side refused in a row (a backoff, not failures of the service). */
+        int clusterRefusals;
         Instant backoffUntil;
         Instant quarantinedSince;
         Instant runningSince;
@@ -134,6 +136,25 @@ final class Supervisor {
         }
         watch.backoffUntil = now.plus(backoff(watch.consecutive, settings));
         return new Outcome(false, watch.backoffUntil, watch.failures.size());
+    }
+
+    /**
+     * The cluster could not take the service's manifest (API server away, 5xx, timeouts): back off like after a
+     * failure, without counting one towards quarantine (the service did not fail).
+     */
+    synchronized Instant clusterFailed(String name, Instant now, LoopSettings settings) {
+        Watch watch = watch(name);
+        watch.clusterRefusals++;
+        watch.backoffUntil = now.plus(backoff(watch.clusterRefusals, settings));
+        return watch.backoffUntil;
+    }
+
+    /** The cluster side applied the service's manifest: its backoff starts again from the first step. */
+    synchronized void clusterApplied(String name) {
+        Watch watch = watches.get(name);
+        if (watch != null) {
+            watch.clusterRefusals = 0;
+        }
     }
 
     /** The backoff after {@code consecutive} failures in a row, jitter included. */

@@ -408,13 +408,41 @@ class LoopTest {
     void aManifestTheClusterSideCannotApplyIsNoFailureOfTheService() throws Exception {
         metaConfig("{\"automation\":true,\"keep_alive\":[\"redis\"],\"backoff_interval\":5}");
         kit.register("redis", () -> new Flaky(new AtomicInteger(), Map.of("Service", List.of(Map.of()))));
+        AtomicInteger calls = new AtomicInteger();
         applier.set(Appliers.of("a broken cluster", (service, m, namespace) -> {
+            calls.incrementAndGet();
             throw new java.io.IOException("connection refused");
         }));
-        assertEquals(List.of("redis: manifest not applied: IOException: connection refused"), loop.check().actions());
-        assertEquals("manifest not applied: IOException: connection refused", supervision("redis").note());
-        assertEquals(0, supervision("redis").consecutiveFailures());
+        String backoff = "next try after " + time.instant().plusSeconds(5);
+        assertEquals(List.of("redis: manifest not applied: IOException: connection refused; " + backoff),
+                loop.check().actions());
+        assertEquals("manifest not applied: IOException: connection refused; " + backoff, supervision("redis").note());
+        assertEquals(0, supervision("redis").consecutiveFailures(), "not a failure of the service");
         assertFalse(service("redis").isRunning(), "not reset without its manifest applied");
+        loop.check();
+        assertEquals(1, calls.get(), "backed off: the cluster side is not asked again before " + backoff);
+        time.advance(Duration.ofSeconds(6));
+        loop.check();
+        assertEquals(2, calls.get(), "asked again after the backoff");
+    }
+
+    @Test
+    void anExplicitCheckAppliesTheManifestOfARunningServiceAScheduledTickDoesNot() throws Exception {
+        metaConfig("{\"automation\":true,\"keep_alive\":[\"redis\"],\"backoff_interval\":5}");
+        kit.register("redis", () -> new Flaky(new AtomicInteger(), Map.of("Service", List.of(Map.of()))));
+        AtomicInteger calls = new AtomicInteger();
+        applier.set(Appliers.of("a cluster", (service, m, namespace) -> {
+            calls.incrementAndGet();
+            return new ManifestApplier.Applied(true, "version 1: 1 unchanged; ready");
+        }));
+        loop.check();
+        assertTrue(service("redis").isRunning());
+        assertEquals(1, calls.get());
+
+        assertEquals(List.of("redis: RUNNING, manifest applied, ready"), loop.check().actions());
+        assertEquals(2, calls.get(), "jsorc:check applies regardless of the state");
+        time.advance(Duration.ofSeconds(6));
+        assertEquals(2, calls.get(), "a scheduled tick leaves a RUNNING service alone (the original's rule)");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.jsorc.shell.internal;
 
 import io.jsorc.api.spi.AutomationProvider;
 import io.jsorc.api.spi.AutomationStatus;
+import io.jsorc.api.spi.ManifestApplier;
 import io.jsorc.api.spi.SharedGlobTier;
 import io.jsorc.api.spi.Supervision;
 import java.io.PrintStream;
@@ -15,7 +16,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
  * {@code jsorc:status}: where the globs live (this node, or the shared store and whether this node is in sync with
  * it), the JsOrc loop — automation on or off, the last tick and its duration, the next one, where
  * manifests go — and a row per {@code keep_alive} service: state, failures, backoff, quarantine, last error and what
- * the loop did. Without the loop's bundle it says so and fails.
+ * the loop did; with the Kubernetes part, each manifest applied since this node started (version, objects, when,
+ * what it did, ready or what it waits for). Without the loop's bundle it says so and fails.
  */
 @Command(scope = "jsorc", name = "status", description = "Shows the JsOrc automation loop: on or off, last and next "
         + "tick, and per keep_alive service its state, failures, backoff, quarantine and last error.")
@@ -28,6 +30,10 @@ public class StatusCommand implements Action {
     /** Present while globs are shared with other nodes. */
     @Reference(optional = true)
     SharedGlobTier shared;
+
+    /** Present while the Kubernetes part (jsorc-kube) is installed. */
+    @Reference(optional = true)
+    ManifestApplier cluster;
 
     PrintStream out = System.out;
 
@@ -49,6 +55,13 @@ public class StatusCommand implements Action {
         out.println("next tick:  " + (status.nextTick() == null ? "-" : Services.when(status.nextTick()))
                 + " (every " + status.backoffInterval() + " s after the previous one ended)");
         out.println("manifests:  " + status.cluster());
+        if (cluster != null) {
+            for (ManifestApplier.ManifestStatus manifest : cluster.manifests()) {
+                out.println("  " + manifest.glob() + " (" + Services.text(manifest.service()) + "): version "
+                        + manifest.version() + ", " + manifest.objects() + " objects, applied "
+                        + Services.when(manifest.at()) + ": " + manifest.note());
+            }
+        }
         ShellTable table = new ShellTable();
         table.column("Name");
         table.column("State");
