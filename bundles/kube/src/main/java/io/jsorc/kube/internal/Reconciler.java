@@ -1,0 +1,600 @@
+package io.jsorc.kube.internal;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.jsorc.kube.internal.Kinds.Kind;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one manifest, level-based and idempotent, or plans it (reads only). See docs/kubernetes.md for every rule.
+ *
+ * <p>Per kind (manifest order): one LIST of the objects we own ({@code jsorc.io/owner=<glob>}); an object we own
+ * whose {@code config_version} equals the manifest's is left alone; one that differs is patched with a three-way
+ * merge ({@link MergePatch}: JSON merge patch semantics, sent as the equivalent JSON Patch operations) carrying its
+ * {@code resourceVersion} (409: read again and recompute); one we
+ * do not own is created (409: it appeared meanwhile, read it); an object that exists without our label is left
+ * unchanged and reported unless the version says adopt. Writes of one kind go out concurrently. Only when every
+ * write succeeded are the objects we own and no longer want pruned (kinds in reverse order), protected kinds only
+ * with the paraphrase. Any error stops the apply before pruning: an error never deletes anything.
+ */
+public final class Reconciler {
+
+    static final String OWNER = "jsorc.io/owner";
+    static final String LAST_APPLIED = "jsorc.io/last-applied";
+    /** Instead of {@link #LAST_APPLIED} when that would be over {@link #LAST_APPLIED_MAX}: the version in history. */
+    static final String LAST_APPLIED_VERSION = "jsorc.io/last-applied-version";
+    static final int LAST_APPLIED_MAX = 200 * 1024;
+    /** Replaced by the namespace in every string of a document (cluster-scoped names of two namespaces differ). */
+    static final String NAMESPACE_PLACEHOLDER = "${jsorc.namespace}";
+    static final List<String> DEFAULT_PROTECTED = List.of("PersistentVolumeClaim", "PersistentVolume", "Namespace",
+            "CustomResourceDefinition");
+    private static final int CONFLICT_RETRIES = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    /** The document of a kind and name as stored in an earlier version of a manifest (for a large last-applied). */
+    @FunctionalInterface
+    interface History {
+        Map<String, Object> find(String glob, String kind, String name, String version);
+    }
+
+    /** What to apply. */
+    record Request(String glob, List<Map<String, Object>> docs, Map<String, Object> oldConfig,
+            Map<String, Object> oldApis, String namespace, boolean unsafe, boolean adopt, Set<String> protectedKinds) {
+    }
+
+    /** What was (or would be) done to one object. */
+    public enum Action { CREATE, UPDATE, UNCHANGED, ADOPT, PRUNE, KEPT_PROTECTED, LEFT_UNOWNED }
+
+    /** One object's step; {@code fields} only for updates and adoptions (the patch, field by field). */
+    public record Step(Action action, String kind, String namespace, String name, List<String> fields) {
+        public String where() {
+            return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+        }
+    }
+
+    /** What an apply did. */
+    public record Result(List<Step> steps, String version, int objects) {
+        public long count(Action action) {
+            return steps.stream().filter(s -> s.action() == action).count();
+        }
+
+        public String summary() {
+            List<String> parts = new ArrayList<>();
+            add(parts, Action.CREATE, "created");
+            add(parts, Action.UPDATE, "updated");
+            add(parts, Action.ADOPT, "adopted");
+            add(parts, Action.UNCHANGED, "unchanged");
+            add(parts, Action.PRUNE, "pruned");
+            add(parts, Action.KEPT_PROTECTED, "kept (protected: needs the paraphrase)");
+            add(parts, Action.LEFT_UNOWNED, "left alone (not ours: apply with --adopt)");
+            return "version " + version + ": " + String.join(", ", parts);
+        }
+
+        private void add(List<String> parts, Action action, String word) {
+            long n = count(action);
+            if (n > 0) {
+                parts.add(n + " " + word);
+            }
+        }
+    }
+
+    private final KubernetesClient client;
+    private final KubernetesSerialization json;
+    private final Gate gate;
+    private final Executor writers;
+    private final History history;
+    private final boolean quiet;
+
+    Reconciler(KubernetesClient client, Gate gate, Executor writers, History history, boolean quiet) {
+        this.client = client;
+        this.json = client.getKubernetesSerialization();
+        this.gate = gate;
+        this.writers = writers;
+        this.history = history;
+        this.quiet = quiet;
+    }
+
+    /** Applies {@code request}. */
+    Result apply(Request request) throws Exception {
+        return run(request, true);
+    }
+
+    /** What {@link #apply} would do, from reads only (GET and LIST; never the server's dryRun, which the mock ignores). */
+    Result plan(Request request) throws Exception {
+        return run(request, false);
+    }
+
+    // ------------------------------------------------------------------ the algorithm
+
+    /** A desired object, resolved. */
+    private record Desired(Kind kind, String namespace, String name, String version, Map<String, Object> body) {
+        String key() {
+            return kind.key() + "|" + namespace + "|" + name;
+        }
+
+        String where() {
+            return kind.kind() + " " + (namespace == null ? "" : namespace + "/") + name;
+        }
+    }
+
+    private Result run(Request request, boolean write) throws Exception {
+        Kinds kinds = new Kinds(client);
+        // what we want, grouped by kind in manifest order
+        Map<String, List<Desired>> byKind = new LinkedHashMap<>();
+        Map<String, Kind> kindsToList = new LinkedHashMap<>();
+        String version = null;
+        for (Map<String, Object> doc : request.docs()) {
+            Desired desired = desired(kinds, doc, request);
+            byKind.computeIfAbsent(desired.kind().key(), k -> new ArrayList<>()).add(desired);
+            kindsToList.putIfAbsent(desired.kind().key(), desired.kind());
+            version = version == null || compare(desired.version(), version) > 0 ? desired.version() : version;
+        }
+        // kinds of earlier versions, so objects of a kind dropped entirely are pruned too
+        if (request.oldConfig() != null) {
+            for (String kind : request.oldConfig().keySet()) {
+                Object apiVersion = request.oldApis() == null ? null : request.oldApis().get(kind);
+                if (apiVersion == null) {
+                    apiVersion = byKind.values().stream().flatMap(List::stream)
+                            .filter(d -> d.kind().kind().equals(kind)).map(d -> d.kind().apiVersion())
+                            .findFirst().orElse(null);
+                }
+                if (apiVersion == null) {
+                    LOG.warn("Manifest {}: kind {} of an earlier version has no known apiVersion: its objects are "
+                            + "not pruned", request.glob(), kind);
+                    continue;
+                }
+                try {
+                    Kind k = kinds.resolve(String.valueOf(apiVersion), kind);
+                    kindsToList.putIfAbsent(k.key(), k);
+                } catch (IllegalArgumentException e) {
+                    LOG.info("Manifest {}: kind {} of an earlier version is no longer served: nothing of it to prune",
+                            request.glob(), kind);
+                }
+            }
+        }
+        // what we own now: one LIST per kind (and namespace)
+        Map<String, Map<String, Object>> owned = new LinkedHashMap<>();
+        for (Kind kind : kindsToList.values()) {
+            Set<String> namespaces = new LinkedHashSet<>();
+            if (kind.namespaced()) {
+                namespaces.add(request.namespace());
+                byKind.getOrDefault(kind.key(), List.of()).forEach(d -> namespaces.add(d.namespace()));
+            } else {
+                namespaces.add(null);
+            }
+            for (String namespace : namespaces) {
+                for (Map<String, Object> live : listOwned(kind, namespace, request.glob())) {
+                    owned.put(kind.key() + "|" + namespace(live) + "|" + name(live), live);
+                }
+            }
+        }
+        List<Step> steps = Collections.synchronizedList(new ArrayList<>());
+        int objects = 0;
+        for (List<Desired> group : byKind.values()) {
+            objects += group.size();
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (Desired desired : group) {
+                Map<String, Object> live = owned.get(desired.key());
+                if (write) {
+                    pending.add(CompletableFuture.runAsync(() -> {
+                        try {
+                            steps.add(applyOne(desired, live, request));
+                        } catch (Exception e) {
+                            throw new CompletionException(e);
+                        }
+                    }, writers));
+                } else {
+                    steps.add(planOne(desired, live, request));
+                }
+            }
+            awaitAll(pending);
+        }
+        // prune: ours, no longer wanted; kinds in reverse order (dependents first)
+        Set<String> wanted = new LinkedHashSet<>();
+        byKind.values().forEach(g -> g.forEach(d -> wanted.add(d.key())));
+        List<Map.Entry<String, Map<String, Object>>> unwanted = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> e : owned.entrySet()) {
+            if (!wanted.contains(e.getKey())) {
+                unwanted.add(e);
+            }
+        }
+        Collections.reverse(unwanted);
+        for (Map.Entry<String, Map<String, Object>> e : unwanted) {
+            Kind kind = kindsToList.get(e.getKey().substring(0, e.getKey().indexOf('|')));
+            steps.add(prune(kind, e.getValue(), request, write));
+        }
+        List<Step> ordered = new ArrayList<>(steps);
+        return new Result(ordered, version, objects);
+    }
+
+    private Desired desired(Kinds kinds, Map<String, Object> doc, Request request) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) substitute(Json.copy(doc), request.namespace());
+        String apiVersion = ManifestYaml.text(body.get("apiVersion"));
+        String kindName = ManifestYaml.text(body.get("kind"));
+        String name = ManifestYaml.name(body);
+        if (apiVersion == null || kindName == null || name == null) {
+            throw new IllegalArgumentException("Manifest " + request.glob() + ": a document without apiVersion, kind "
+                    + "or metadata.name");
+        }
+        Kind kind = kinds.resolve(apiVersion, kindName);
+        Map<String, Object> metadata = Json.mapIn(body, "metadata");
+        String namespace = null;
+        if (kind.namespaced()) {
+            namespace = ManifestYaml.text(metadata.get("namespace"));
+            if (namespace == null) {
+                namespace = request.namespace();
+                metadata.put("namespace", namespace);
+            }
+        } else {
+            metadata.remove("namespace");
+        }
+        Map<String, Object> labels = Json.mapIn(metadata, "labels");
+        labels.put(OWNER, request.glob());
+        String version = labels.get(ManifestYaml.VERSION_LABEL) == null ? "1"
+                : String.valueOf(labels.get(ManifestYaml.VERSION_LABEL));
+        labels.put(ManifestYaml.VERSION_LABEL, version);
+        Map<String, Object> annotations = Json.map(metadata, "annotations");
+        if (annotations != null) {
+            annotations.remove(LAST_APPLIED);
+            annotations.remove(LAST_APPLIED_VERSION);
+        }
+        return new Desired(kind, namespace, name, version, body);
+    }
+
+    /** The body to send: {@code desired} with its last-applied record (the body itself, or its version). */
+    private Map<String, Object> withLastApplied(Desired desired) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) Json.copy(desired.body());
+        String record = json.asJson(desired.body());
+        Map<String, Object> annotations = Json.mapIn(Json.mapIn(body, "metadata"), "annotations");
+        if (record.getBytes(StandardCharsets.UTF_8).length <= LAST_APPLIED_MAX) {
+            annotations.put(LAST_APPLIED, record);
+            annotations.put(LAST_APPLIED_VERSION, null);
+        } else {
+            annotations.put(LAST_APPLIED_VERSION, desired.version());
+            annotations.put(LAST_APPLIED, null);
+        }
+        return body;
+    }
+
+    /** What we applied last to {@code live}: its annotation, or the version it names found in history. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> lastApplied(Desired desired, Map<String, Object> live, Request request) {
+        Map<String, Object> annotations = Json.map(Json.map(live, "metadata"), "annotations");
+        if (annotations == null) {
+            return null;
+        }
+        Object record = annotations.get(LAST_APPLIED);
+        if (record instanceof String text && !text.isBlank()) {
+            try {
+                return json.unmarshal(text, Map.class);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: annotation {} is unreadable; fields removed from the manifest since are left on it",
+                        desired.where(), LAST_APPLIED);
+                return null;
+            }
+        }
+        Object version = annotations.get(LAST_APPLIED_VERSION);
+        if (version != null && history != null) {
+            Map<String, Object> doc = history.find(request.glob(), desired.kind().kind(), desired.name(),
+                    String.valueOf(version));
+            if (doc != null) {
+                Map<String, Object> body = (Map<String, Object>) substitute(Json.copy(doc), request.namespace());
+                Map<String, Object> metadata = Json.mapIn(body, "metadata");
+                if (desired.kind().namespaced() && ManifestYaml.text(metadata.get("namespace")) == null) {
+                    metadata.put("namespace", request.namespace());
+                } else if (!desired.kind().namespaced()) {
+                    metadata.remove("namespace");
+                }
+                Json.mapIn(metadata, "labels").put(OWNER, request.glob());
+                return body;
+            }
+            LOG.warn("{}: version {} it was last applied from is no longer in the history of {}; fields removed "
+                    + "from the manifest since are left on it", desired.where(), version, request.glob());
+        }
+        return null;
+    }
+
+    private Step applyOne(Desired desired, Map<String, Object> live, Request request) throws Exception {
+        if (live == null) {
+            Map<String, Object> created = create(desired);
+            if (created != null) {
+                return new Step(Action.CREATE, desired.kind().kind(), desired.namespace(), desired.name(), List.of());
+            }
+            // it exists (409): ours (someone raced us) or not ours
+            live = get(desired);
+            if (live == null) {
+                throw new IllegalStateException(desired.where() + ": create answered 409 but it cannot be read");
+            }
+            if (!owns(live, request.glob())) {
+                if (!request.adopt()) {
+                    reportUnowned(desired, live);
+                    return new Step(Action.LEFT_UNOWNED, desired.kind().kind(), desired.namespace(), desired.name(),
+                            List.of());
+                }
+                return patch(desired, live, request, Action.ADOPT);
+            }
+        }
+        if (desired.version().equals(version(live))) {
+            return new Step(Action.UNCHANGED, desired.kind().kind(), desired.namespace(), desired.name(), List.of());
+        }
+        return patch(desired, live, request, Action.UPDATE);
+    }
+
+    private Step planOne(Desired desired, Map<String, Object> live, Request request) {
+        if (live == null) {
+            live = get(desired);
+            if (live == null) {
+                return new Step(Action.CREATE, desired.kind().kind(), desired.namespace(), desired.name(), List.of());
+            }
+            if (!owns(live, request.glob())) {
+                if (!request.adopt()) {
+                    return new Step(Action.LEFT_UNOWNED, desired.kind().kind(), desired.namespace(), desired.name(),
+                            List.of());
+                }
+                return new Step(Action.ADOPT, desired.kind().kind(), desired.namespace(), desired.name(),
+                        fields(desired, live, request));
+            }
+        }
+        if (desired.version().equals(version(live))) {
+            return new Step(Action.UNCHANGED, desired.kind().kind(), desired.namespace(), desired.name(), List.of());
+        }
+        return new Step(Action.UPDATE, desired.kind().kind(), desired.namespace(), desired.name(),
+                fields(desired, live, request));
+    }
+
+    private List<String> fields(Desired desired, Map<String, Object> live, Request request) {
+        return visible(MergePatch.diff(lastApplied(desired, live, request), withLastApplied(desired), live), live);
+    }
+
+    /** The patch field by field, without our own bookkeeping (the last-applied record is not news). */
+    private List<String> visible(Map<String, Object> patch, Map<String, Object> live) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shown = (Map<String, Object>) Json.copy(patch);
+        Map<String, Object> metadata = Json.map(shown, "metadata");
+        Map<String, Object> annotations = Json.map(metadata, "annotations");
+        if (annotations != null) {
+            annotations.remove(LAST_APPLIED);
+            annotations.remove(LAST_APPLIED_VERSION);
+            if (annotations.isEmpty()) {
+                metadata.remove("annotations");
+            }
+        }
+        if (metadata != null && metadata.isEmpty()) {
+            shown.remove("metadata");
+        }
+        if ("Secret".equals(Json.at(live, "kind"))) {     // a Secret's values never show
+            for (String field : List.of("data", "stringData")) {
+                if (Json.map(shown, field) != null) {
+                    Json.map(shown, field).replaceAll((k, v) -> v == null ? null : "(secret value)");
+                }
+            }
+            return MergePatch.describe(shown, null, json::asJson);
+        }
+        return MergePatch.describe(shown, live, json::asJson);
+    }
+
+    private Step patch(Desired desired, Map<String, Object> live, Request request, Action action) throws Exception {
+        Map<String, Object> current = live;
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Object> patch = MergePatch.diff(lastApplied(desired, current, request),
+                    withLastApplied(desired), current);
+            List<String> fields = visible(patch, current);
+            List<Map<String, Object>> ops = new ArrayList<>(MergePatch.operations(patch, current));
+            // the version read: the API server refuses the patch (409) when the object changed since
+            ops.add(Map.of("op", "add", "path", "/metadata/resourceVersion",
+                    "value", String.valueOf(Json.at(current, "metadata", "resourceVersion"))));
+            String body = json.asJson(ops);
+            if (!quiet) {
+                LOG.info("Patching {} for `{}` with namespace `{}`", desired.kind().kind(), desired.name(),
+                        desired.namespace());
+            }
+            try {
+                gate.write("patch " + desired.where(), () -> resource(desired.kind(), desired.namespace(),
+                        desired.name()).patch(PatchContext.of(PatchType.JSON), body));
+                return new Step(action, desired.kind().kind(), desired.namespace(), desired.name(), fields);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {          // deleted meanwhile: create it
+                    if (create(desired) != null) {
+                        return new Step(Action.CREATE, desired.kind().kind(), desired.namespace(), desired.name(),
+                                List.of());
+                    }
+                } else if ((e.getCode() != 409 && e.getCode() != 422) || attempt >= CONFLICT_RETRIES) {
+                    throw e;
+                }
+                // 409: changed meanwhile; 422: a path we remove is gone meanwhile: read again and recompute
+                current = get(desired);
+                if (current == null) {
+                    throw new IllegalStateException(desired.where() + " disappeared while it was patched");
+                }
+                if (action == Action.UPDATE && !owns(current, request.glob())) {
+                    reportUnowned(desired, current);
+                    return new Step(Action.LEFT_UNOWNED, desired.kind().kind(), desired.namespace(), desired.name(),
+                            List.of());
+                }
+                if (action == Action.UPDATE && desired.version().equals(version(current))) {
+                    return new Step(Action.UNCHANGED, desired.kind().kind(), desired.namespace(), desired.name(),
+                            List.of());
+                }
+            }
+        }
+    }
+
+    /** Creates; null when it already exists (409: decided by the operation, not by the reason). */
+    private Map<String, Object> create(Desired desired) throws Exception {
+        Map<String, Object> body = withLastApplied(desired);
+        dropNulls(Json.map(Json.map(body, "metadata"), "annotations"));
+        GenericKubernetesResource resource = json.convertValue(body, GenericKubernetesResource.class);
+        if (!quiet) {
+            LOG.info("Creating {} for `{}` with namespace `{}`", desired.kind().kind(), desired.name(),
+                    desired.namespace());
+        }
+        try {
+            GenericKubernetesResource created = gate.write("create " + desired.where(),
+                    () -> namespaced(desired.kind(), desired.namespace()).resource(resource).create());
+            return created == null ? Map.of() : asMap(created);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private Step prune(Kind kind, Map<String, Object> live, Request request, boolean write) throws Exception {
+        String namespace = namespace(live);
+        String name = name(live);
+        if (request.protectedKinds().contains(kind.kind()) && !request.unsafe()) {
+            if (write) {
+                LOG.warn("You don't have permission to delete `{}` for `{}` with namespace `{}`!", kind.kind(), name,
+                        namespace == null ? "" : namespace);
+            }
+            return new Step(Action.KEPT_PROTECTED, kind.kind(), namespace, name, List.of());
+        }
+        if (write) {
+            if (!quiet) {
+                LOG.info("Deleting {} for `{}` with namespace `{}`", kind.kind(), name, namespace);
+            }
+            gate.write("delete " + kind.kind() + " " + name, () -> resource(kind, namespace, name).delete());
+        }
+        return new Step(Action.PRUNE, kind.kind(), namespace, name, List.of());
+    }
+
+    private void reportUnowned(Desired desired, Map<String, Object> live) {
+        Object owner = Json.at(live, "metadata", "labels", OWNER);
+        LOG.warn("{} exists and is not ours ({}): left unchanged; apply with --adopt to take it over",
+                desired.where(), owner == null ? "no " + OWNER + " label" : OWNER + "=" + owner);
+    }
+
+    // ------------------------------------------------------------------ the API server
+
+    private List<Map<String, Object>> listOwned(Kind kind, String namespace, String glob) {
+        MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+                Resource<GenericKubernetesResource>> op = client.genericKubernetesResources(kind.context());
+        GenericKubernetesResourceList list = namespace == null ? op.withLabel(OWNER, glob).list()
+                : op.inNamespace(namespace).withLabel(OWNER, glob).list();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (GenericKubernetesResource item : list.getItems()) {
+            Map<String, Object> map = asMap(item);
+            if (owns(map, glob)) {               // the mock may ignore a selector: check it ourselves
+                out.add(map);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> get(Desired desired) {
+        GenericKubernetesResource found = resource(desired.kind(), desired.namespace(), desired.name()).get();
+        return found == null ? null : asMap(found);
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> namespaced(Kind kind, String namespace) {
+        MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+                Resource<GenericKubernetesResource>> op = client.genericKubernetesResources(kind.context());
+        return namespace == null ? op : op.inNamespace(namespace);
+    }
+
+    private Resource<GenericKubernetesResource> resource(Kind kind, String namespace, String name) {
+        return namespaced(kind, namespace).withName(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(GenericKubernetesResource resource) {
+        return json.convertValue(resource, Map.class);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static boolean owns(Map<String, Object> live, String glob) {
+        return glob.equals(Json.at(live, "metadata", "labels", OWNER));
+    }
+
+    static String version(Map<String, Object> live) {
+        Object v = Json.at(live, "metadata", "labels", ManifestYaml.VERSION_LABEL);
+        return v == null ? "1" : String.valueOf(v);     // the original's default on both sides
+    }
+
+    static String name(Map<String, Object> live) {
+        Object v = Json.at(live, "metadata", "name");
+        return v == null ? null : String.valueOf(v);
+    }
+
+    static String namespace(Map<String, Object> live) {
+        Object v = Json.at(live, "metadata", "namespace");
+        return v == null || String.valueOf(v).isEmpty() ? null : String.valueOf(v);
+    }
+
+    /** Numeric versions compare as numbers; anything else by text. */
+    static int compare(String a, String b) {
+        try {
+            return new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b));
+        } catch (NumberFormatException e) {
+            return a.compareTo(b);
+        }
+    }
+
+    static Object substitute(Object value, String namespace) {
+        if (value instanceof String s) {
+            return s.contains(NAMESPACE_PLACEHOLDER) ? s.replace(NAMESPACE_PLACEHOLDER, namespace) : s;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), substitute(v, namespace)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(substitute(v, namespace)));
+            return out;
+        }
+        return value;
+    }
+
+    private static void dropNulls(Map<String, Object> map) {
+        if (map != null) {
+            map.values().removeIf(v -> v == null);
+        }
+    }
+
+    private static void awaitAll(List<CompletableFuture<Void>> pending) throws Exception {
+        Exception first = null;
+        for (CompletableFuture<Void> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : e.getCause();
+                if (first == null) {
+                    first = cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.jsorc.kube.internal.shell;
+
+import io.jsorc.api.config.GlobStore;
+import io.jsorc.api.config.StoredGlob;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/**
+ * {@code jsorc:manifest-history NAME}: the manifest's versions (its glob history: 20 revisions, shared in Redis with
+ * several nodes): revision, time, by whom, config_version, objects per kind. {@code jsorc:config-rollback NAME REV}
+ * brings one back (applied like any new version).
+ */
+@Command(scope = "jsorc", name = "manifest-history", description = "Lists the versions of manifest NAME (newest "
+        + "first): revision, time, by whom, config_version, objects per kind. Roll back with jsorc:config-rollback.")
+@Service
+public class ManifestHistoryCommand implements Action {
+
+    @Reference
+    GlobStore globs;
+
+    @Argument(index = 0, name = "name", description = "The manifest glob, e.g. REDIS_MANIFEST", required = true)
+    String name;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Object execute() throws Exception {
+        return Console.guard(() -> {
+            List<StoredGlob> revisions = globs.history(name);
+            if (revisions.isEmpty()) {
+                throw new IllegalArgumentException("No version of " + name + " is kept");
+            }
+            ShellTable table = new ShellTable();
+            table.column("Revision");
+            table.column("Time");
+            table.column("By");
+            table.column("config_version");
+            table.column("Objects").maxSize(80);
+            for (StoredGlob revision : revisions) {
+                Object value = revision.json() == null ? null : globs.parse(revision.json());
+                StringBuilder kinds = new StringBuilder();
+                String version = "-";
+                if (value instanceof Map<?, ?> manifest) {
+                    java.math.BigDecimal highest = null;
+                    for (Map.Entry<?, ?> kind : manifest.entrySet()) {
+                        if (String.valueOf(kind.getKey()).startsWith("__") || !(kind.getValue() instanceof List<?> l)) {
+                            continue;
+                        }
+                        kinds.append(kinds.length() == 0 ? "" : ", ").append(l.size()).append(' ').append(kind.getKey());
+                        for (Object doc : l) {
+                            Object v = doc instanceof Map<?, ?> d && d.get("metadata") instanceof Map<?, ?> m
+                                    && m.get("labels") instanceof Map<?, ?> labels ? labels.get("config_version") : null;
+                            try {
+                                java.math.BigDecimal b = v == null ? null : new java.math.BigDecimal(v.toString());
+                                highest = b != null && (highest == null || b.compareTo(highest) > 0) ? b : highest;
+                            } catch (NumberFormatException e) {
+                                version = String.valueOf(v);
+                            }
+                        }
+                    }
+                    version = highest == null ? version : highest.toPlainString();
+                } else if (value == null) {
+                    kinds.append("(deleted)");
+                }
+                table.addRow().addContent(revision.revision(), revision.time(), revision.origin(), version, kinds);
+            }
+            table.print(out);
+        });
+    }
+}
