@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jsorc.api.MetaService;
 import io.jsorc.api.config.ConfigApi;
+import io.jsorc.api.spi.AutomationProvider;
+import io.jsorc.api.spi.ManifestApplier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,6 +108,28 @@ public final class AdminServlet extends HttpServlet {
 
     void unsetCluster(io.jsorc.api.spi.ClusterRefresh cluster) {
         functions.uncluster(cluster);
+    }
+
+    /** Present while the Kubernetes part is installed: apply_yaml, load_yaml, the manifests of jsorc_status. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setApplier(ManifestApplier applier) {
+        functions.automation().applier(applier);
+    }
+
+    void unsetApplier(ManifestApplier applier) {
+        functions.automation().unapplier(applier);
+    }
+
+    /** Present while the JsOrc loop's bundle runs: jsorc_status. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setLoop(AutomationProvider loop) {
+        functions.automation().loop(loop);
+    }
+
+    void unsetLoop(AutomationProvider loop) {
+        functions.automation().unloop(loop);
     }
 
     @Deactivate
@@ -285,10 +309,14 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
-    /** The body as JSON: none, JSON text, or multipart fields (text; do_check and rev converted). */
+    /**
+     * The body as JSON: none, JSON text, or multipart fields (text; do_check, adopt and rev converted; for a function
+     * taking a {@code file}, the first uploaded file).
+     */
     private JsonNode body(HttpServletRequest request, Functions.Function function, Limits now)
             throws IOException, ServletException {
-        long limit = function.writesManifest() ? Math.max(now.body(), now.manifestBody()) : now.body();
+        Functions.Size size = function.size();
+        long limit = size == Functions.Size.PLAIN ? now.body() : Math.max(now.body(), now.manifestBody());
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(declared, limit);
@@ -301,8 +329,10 @@ public final class AdminServlet extends HttpServlet {
                 throw new ApiError(403, "A multipart request needs an " + REQUESTED_BY + " header (any value): "
                         + "browsers do not send it across sites");
             }
-            JsonNode fields = multipart(request, limit);
-            checkManifestLimit(fields, fields.toString().length(), now);
+            JsonNode fields = multipart(request, function, limit);
+            if (size == Functions.Size.GLOB) {
+                checkManifestLimit(fields, fields.toString().length(), now);
+            }
             return fields;
         }
         byte[] bytes = read(request.getInputStream(), limit);
@@ -330,11 +360,15 @@ public final class AdminServlet extends HttpServlet {
                     ? json.getOriginalMessage() : malformed.getMessage();
             throw ApiError.badField(null, "The body is not valid JSON: " + withoutTokens(firstLine(detail)));
         }
-        checkManifestLimit(root, bytes.length, now);
+        if (size == Functions.Size.GLOB) {
+            checkManifestLimit(root, bytes.length, now);
+        }
         return root;
     }
 
-    private JsonNode multipart(HttpServletRequest request, long limit) throws IOException, ServletException {
+    private JsonNode multipart(HttpServletRequest request, Functions.Function function, long limit)
+            throws IOException, ServletException {
+        boolean takesFile = function.fields().contains("file");
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
         java.util.Collection<Part> parts;
         try {
@@ -358,13 +392,22 @@ public final class AdminServlet extends HttpServlet {
                 text = new String(read(in, limit), StandardCharsets.UTF_8);
             }
             String name = part.getName();
+            if (takesFile && (part.getSubmittedFileName() != null || "file".equals(name))) {
+                // the original's upload: the first file, whatever its part is called, is the file; others are ignored
+                if (fields.has("file")) {
+                    LOG.debug("Multipart part {} ignored: only the first file is used", Abbrev.of(name, 60));
+                } else {
+                    fields.put("file", text);
+                }
+                continue;
+            }
             if (fields.has(name)) {
                 throw ApiError.badField(name, "Field \"" + Abbrev.of(name, 60) + "\" is given twice");
             }
             switch (name) {
-                case "do_check" -> {
+                case "do_check", "adopt" -> {
                     if (!text.equals("true") && !text.equals("false")) {
-                        throw ApiError.badField(name, "Field \"do_check\" must be true or false");
+                        throw ApiError.badField(name, "Field \"" + name + "\" must be true or false");
                     }
                     fields.put(name, Boolean.parseBoolean(text));
                 }

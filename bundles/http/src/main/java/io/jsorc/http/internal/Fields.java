@@ -51,6 +51,12 @@ final class Fields {
         return node.textValue();
     }
 
+    /** An optional string. */
+    String text(String field, String otherwise) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? otherwise : text(field);
+    }
+
     /** An optional boolean. */
     boolean bool(String field, boolean otherwise) {
         JsonNode node = body.get(field);

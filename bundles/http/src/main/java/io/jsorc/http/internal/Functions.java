@@ -46,8 +46,18 @@ final class Functions {
         Reply handle(Call call);
     }
 
-    /** A function: the fields it takes and what it does. */
-    record Function(Set<String> fields, Handler handler, boolean writesManifest) {
+    /** How large a body may be. */
+    enum Size {
+        /** {@code max.body}. */
+        PLAIN,
+        /** {@code max.manifest.body} when the body stores a {@code *_MANIFEST} glob, else {@code max.body}. */
+        GLOB,
+        /** {@code max.manifest.body}: the body carries a YAML file. */
+        YAML
+    }
+
+    /** A function: the fields it takes, what it does and how large its body may be. */
+    record Function(Set<String> fields, Handler handler, Size size) {
     }
 
     private final ConfigApi config;
@@ -56,6 +66,8 @@ final class Functions {
     /** Present while globs are shared with other nodes: a refresh reaches them too. */
     private volatile io.jsorc.api.spi.ClusterRefresh cluster;
     private final Map<String, Function> table = new LinkedHashMap<>();
+    /** The functions of the loop and of the Kubernetes part, which may come and go. */
+    private final AutomationFunctions automation = new AutomationFunctions();
 
     Functions(ConfigApi config, MetaService meta, ObjectMapper mapper) {
         this.config = config;
@@ -76,10 +88,20 @@ final class Functions {
         add("service_refresh", Set.of("name"), this::serviceRefresh);
         add("service_info", Set.of("name"), this::serviceInfo);
         add("service_list", Set.of(), call -> Reply.ok(meta.infos().stream().map(Functions::info).toList()));
+        table.put("apply_yaml", new Function(Set.of("name", "file", "unsafe_paraphrase", "adopt"),
+                call -> guard(call.fields().text("name"), () -> automation.applyYaml(call)), Size.YAML));
+        table.put("load_yaml", new Function(Set.of("file", "namespace"), automation::loadYaml, Size.YAML));
+        add("jsorc_status", Set.of(), automation::status);
     }
 
     private void add(String name, Set<String> fields, Handler handler) {
-        table.put(name, new Function(fields, handler, name.equals("config_set") || name.equals("config_update")));
+        table.put(name, new Function(fields, handler,
+                name.equals("config_set") || name.equals("config_update") ? Size.GLOB : Size.PLAIN));
+    }
+
+    /** Where the servlet binds the loop and the Kubernetes part. */
+    AutomationFunctions automation() {
+        return automation;
     }
 
     /** The function called {@code name}, or null. */
