@@ -44,6 +44,7 @@ import redis.clients.jedis.exceptions.JedisException;
         property = {
             ServiceProperties.SERVICE_NAME + "=" + RedisService.NAME,
             ServiceProperties.SERVICE_CONFIG + "=" + RedisService.CONFIG,
+            ServiceProperties.SERVICE_MANIFEST + "=" + RedisService.MANIFEST,
             // seconds: building the pool and the first PING are bounded by the connect timeout; this is the ceiling
             ServiceProperties.SERVICE_START_TIMEOUT + ":Integer=30",
             ServiceProperties.SERVICE_STOP_TIMEOUT + ":Integer=10" })
@@ -53,6 +54,8 @@ public class RedisService extends CommonService<RedisClient> {
     public static final String NAME = "redis";
     /** The glob it reads. */
     public static final String CONFIG = "REDIS_CONFIG";
+    /** Its Kubernetes manifest, applied by the JsOrc loop when stored (jsorc:apply-yaml REDIS_MANIFEST default:redis). */
+    public static final String MANIFEST = "REDIS_MANIFEST";
 
     /** REDIS_CONFIG as first written: the original's keys, in its order, then the Jedis settings. */
     public static final Map<String, Object> DEFAULTS;
@@ -81,6 +84,17 @@ public class RedisService extends CommonService<RedisClient> {
     @Override
     protected Map<String, Object> buildConfig(Hook hook) {
         return hook.serviceGlob(CONFIG, DEFAULTS);
+    }
+
+    /**
+     * {@code REDIS_MANIFEST} when one is stored, else none. Unlike the original, no default is written here: a node
+     * without Kubernetes needs none; the default ships with the Kubernetes part ({@code default:redis}).
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> buildManifest(Hook hook) {
+        Object manifest = hook.getGlob(MANIFEST);
+        return manifest instanceof Map ? (Map<String, Object>) manifest : null;
     }
 
     /** Builds the pool and pings Redis; unreachable → one readable line, the pool closed. */

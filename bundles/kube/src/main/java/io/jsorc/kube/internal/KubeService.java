@@ -155,19 +155,18 @@ public class KubeService extends CommonService<KubernetesClient> {
                 throw new IllegalArgumentException(source + " cannot be read: " + e);
             }
         }
+        Config config;
         try {
-            Config config = Config.fromKubeconfig(contents);
-            if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-                throw new IllegalArgumentException(source + " names no server");
-            }
-            return config;
-        } catch (IllegalArgumentException e) {
-            throw e;
+            config = Config.fromKubeconfig(contents);
         } catch (RuntimeException e) {
-            // never the text itself: it may hold a token or a key
-            throw new IllegalArgumentException(source + " is not a usable kubeconfig: "
-                    + e.getClass().getSimpleName(), e);
+            // never the parser's message: it may quote the text, which may hold a token or a key
+            throw new IllegalArgumentException(source + " is not a usable kubeconfig ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new IllegalArgumentException(source + " names no server");
+        }
+        return config;
     }
 
     private static Config inCluster(Map<String, String> env, Path serviceAccount) {
