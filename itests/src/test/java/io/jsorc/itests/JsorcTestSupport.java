@@ -160,6 +160,18 @@ public abstract class JsorcTestSupport {
         return last.get();
     }
 
+    /**
+     * A command Karaf's command ACL reserves to admins ({@code feature:*}): run as a subject with the admin role, as
+     * an ssh or console login would be (the session of a test has none, and Karaf then hides such commands).
+     */
+    protected String asAdmin(String command) throws Exception {
+        javax.security.auth.Subject subject = new javax.security.auth.Subject();
+        subject.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.UserPrincipal("itest"));
+        subject.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal("admin"));
+        return javax.security.auth.Subject.doAs(subject,
+                (java.security.PrivilegedExceptionAction<String>) () -> executeCommand(command));
+    }
+
     private static String requiredProperty(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {

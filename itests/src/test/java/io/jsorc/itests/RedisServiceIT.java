@@ -87,17 +87,6 @@ public class RedisServiceIT extends JsorcTestSupport {
                 .anyMatch(t -> t.getName().contains("commons-pool")));
     }
 
-    /**
-     * A command Karaf's command ACL reserves to admins ({@code feature:*}): run as a subject with the admin role, as
-     * an ssh or console login would be (the session of a test has none, and Karaf then hides such commands).
-     */
-    private String asAdmin(String command) throws Exception {
-        javax.security.auth.Subject subject = new javax.security.auth.Subject();
-        subject.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.UserPrincipal("itest"));
-        subject.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal("admin"));
-        return javax.security.auth.Subject.doAs(subject,
-                (java.security.PrivilegedExceptionAction<String>) () -> executeCommand(command));
-    }
 
     /** One inline command over a raw socket; the first reply, as text (a bulk string's payload included). */
     private static String command(int port, String line) throws IOException {

@@ -28,7 +28,9 @@ public interface ManifestApplier {
 
     /**
      * Applies the manifest of a {@code keep_alive} service: level-based and idempotent (nothing is written when the
-     * cluster already holds this version).
+     * cluster already holds this version). The manifest glob as stored now wins over {@code manifest} (which a
+     * RUNNING service read at its last reset); {@code manifest} is applied when no such glob exists (a manifest the
+     * service builds itself).
      *
      * @param service the service
      * @param manifest its manifest ({@code {"Kind": [docs]}}, {@code __OLD_CONFIG__} and

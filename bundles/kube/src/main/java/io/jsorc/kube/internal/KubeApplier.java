@@ -138,9 +138,13 @@ public final class KubeApplier implements ManifestApplier {
     public Applied apply(String service, Map<String, Object> manifest, Map<String, Object> manifestMeta,
             String namespace) throws Exception {
         String glob = manifestGlob(service);
-        Map<String, Object> full = new LinkedHashMap<>(manifest);
-        if (manifestMeta != null) {
-            manifestMeta.forEach(full::putIfAbsent);
+        // the manifest as stored now: a RUNNING service (jsorc:check) still holds the one it read at its last reset
+        Map<String, Object> full = globs.exists(glob) ? stored(glob) : null;
+        if (full == null) {          // a manifest the service builds itself
+            full = new LinkedHashMap<>(manifest);
+            if (manifestMeta != null) {
+                manifestMeta.forEach(full::putIfAbsent);
+            }
         }
         Outcome outcome = applyManifest(service, glob, full, namespace);
         return new Applied(outcome.verdict().ready(), outcome.note());
