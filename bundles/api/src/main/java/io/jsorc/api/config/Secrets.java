@@ -164,7 +164,7 @@ public final class Secrets {
      * @return JSON text without secrets
      */
     public static String maskedJson(GlobValue glob) {
-        Object masked = mask(glob.value(), isSecretKey(glob.name()));
+        Object masked = mask(manifestSecrets(glob.name(), glob.value()), isSecretKey(glob.name()));
         if (masked == null ? glob.value() == null : masked.equals(glob.value())) {
             return glob.json();
         }
@@ -179,7 +179,37 @@ public final class Secrets {
      * @return JSON text without secrets
      */
     public static String maskedJson(String name, Object value) {
-        return json(mask(value, isSecretKey(name)));
+        return json(mask(manifestSecrets(name, value), isSecretKey(name)));
+    }
+
+    /**
+     * In a Kubernetes manifest ({@code <NAME>_MANIFEST}: {@code {"Kind": [docs]}}), the values of {@code data} and
+     * {@code stringData} of its {@code Secret} documents as {@link #MASK}; any other value as it is.
+     */
+    private static Object manifestSecrets(String name, Object value) {
+        if (name == null || !name.endsWith("_MANIFEST") || !(value instanceof Map<?, ?> manifest)
+                || !(manifest.get("Secret") instanceof List<?> docs)) {
+            return value;
+        }
+        Map<Object, Object> out = new LinkedHashMap<>(manifest);
+        List<Object> masked = new ArrayList<>();
+        for (Object doc : docs) {
+            if (doc instanceof Map<?, ?> d) {
+                Map<Object, Object> copy = new LinkedHashMap<>(d);
+                for (String field : List.of("data", "stringData")) {
+                    if (copy.get(field) instanceof Map<?, ?> values) {
+                        Map<Object, Object> hidden = new LinkedHashMap<>();
+                        values.forEach((k, v) -> hidden.put(k, v == null ? null : MASK));
+                        copy.put(field, hidden);
+                    }
+                }
+                masked.add(copy);
+            } else {
+                masked.add(doc);
+            }
+        }
+        out.put("Secret", masked);
+        return out;
     }
 
     /** Compact JSON text of a plain value. */

@@ -45,6 +45,18 @@ public interface ManifestApplier {
             throws Exception;
 
     /**
+     * Whether {@code service} has a manifest to apply: {@code manifest} (what the service read at its last reset) is
+     * not empty, or its manifest glob is stored now (a manifest stored while the service runs counts at once).
+     *
+     * @param service the service
+     * @param manifest the manifest it holds, or null
+     * @return whether {@link #apply} has something to apply
+     */
+    default boolean hasManifest(String service, Map<String, Object> manifest) {
+        return manifest != null && !manifest.isEmpty();
+    }
+
+    /**
      * {@code apply_yaml}: parses multi-document YAML (safe loading, bounded), groups it by kind, stamps label
      * {@code config_version} where missing (strictly increasing per manifest), records the previous names
      * ({@code __OLD_CONFIG__}) and the paraphrase when it is exactly {@link #UNSAFE_PARAPHRASE}, and stores glob

@@ -58,6 +58,18 @@ class SecretsTest {
     }
 
     @Test
+    void theValuesOfSecretDocumentsOfAManifestAreMasked() {
+        Map<String, Object> manifest = Map.of("Secret", List.of(Map.of("kind", "Secret", "metadata", Map.of("name",
+                "s"), "data", Map.of("password", "aHVudGVyMg=="), "stringData", Map.of("token", "t0k"))),
+                "ConfigMap", List.of(Map.of("data", Map.of("k", "v"))));
+        String masked = Secrets.maskedJson("REDIS_MANIFEST", manifest);
+        assertFalse(masked.contains("aHVudGVyMg=="), masked);
+        assertFalse(masked.contains("t0k"), masked);
+        assertTrue(masked.contains("\"password\":\"" + Secrets.MASK + "\""), masked);
+        assertTrue(masked.contains("\"k\":\"v\""), "other documents as they are: " + masked);
+    }
+
+    @Test
     void urlsAreMaskedAnywhereInAStringAllOfThemUpToTheLastAt() {
         assertEquals("redis://" + Secrets.MASK + "@host", Secrets.mask("redis://u:ab/cd@host"), "a / in the password");
         assertEquals("redis://" + Secrets.MASK + "@host", Secrets.mask("redis://u:p@ss@host"), "an @ in the password");

@@ -59,8 +59,8 @@ final class KeepAlive {
             if (supervisor.running(name, service, now, settings)) {
                 LOG.info("Service {} is RUNNING again: out of quarantine", name);
             }
-            if (explicit && cluster.get() != null && service.getManifest() != null
-                    && !service.getManifest().isEmpty()) {
+            ManifestApplier applier = cluster.get();
+            if (explicit && applier != null && applier.hasManifest(name, service.getManifest())) {
                 String applied = applyManifest(name, service, settings);
                 return "RUNNING, manifest " + (applied == null ? "applied, ready" : applied);
             }
@@ -130,7 +130,7 @@ final class KeepAlive {
     private String applyManifest(String name, CommonService<?> service, LoopSettings settings) {
         Map<String, Object> manifest = service.getManifest();
         ManifestApplier applier = cluster.get();
-        if (manifest == null || manifest.isEmpty() || applier == null) {
+        if (applier == null || !applier.hasManifest(name, manifest)) {
             return null;
         }
         try {

@@ -24,8 +24,13 @@ final class Kinds {
             return context.isNamespaceScoped();
         }
 
+        /**
+         * Group and kind, not the version: one object served under two versions (a kind moving from
+         * {@code v2beta2} to {@code v2}) is one object.
+         */
         String key() {
-            return apiVersion + "/" + kind;
+            String group = context.getGroup();
+            return (group == null ? "" : group) + "/" + kind;
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class KubeApplier implements ManifestApplier {
 
     static final String PID = "io.jsorc.kube";
-    private static final Pattern MANIFEST_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,54}_MANIFEST");
+    private static final Pattern MANIFEST_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,53}_MANIFEST");
     private static final Logger LOG = LoggerFactory.getLogger(KubeApplier.class);
 
     /** Node-local settings of the Kubernetes part. */
@@ -70,6 +71,7 @@ public final class KubeApplier implements ManifestApplier {
     private final Clock clock;
     private final Gate gate = new Gate(() -> true);
     private final Map<String, ManifestStatus> applied = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile Set<String> protectedKinds = Set.copyOf(Reconciler.DEFAULT_PROTECTED);
     private final ThreadPoolExecutor writers;
 
@@ -138,16 +140,36 @@ public final class KubeApplier implements ManifestApplier {
     public Applied apply(String service, Map<String, Object> manifest, Map<String, Object> manifestMeta,
             String namespace) throws Exception {
         String glob = manifestGlob(service);
-        // the manifest as stored now: a RUNNING service (jsorc:check) still holds the one it read at its last reset
-        Map<String, Object> full = globs.exists(glob) ? stored(glob) : null;
-        if (full == null) {          // a manifest the service builds itself
-            full = new LinkedHashMap<>(manifest);
-            if (manifestMeta != null) {
-                manifestMeta.forEach(full::putIfAbsent);
+        ReentrantLock lock = lock(glob);
+        lock.lockInterruptibly();
+        try {
+            // the manifest as stored now, read under the glob's lock: a RUNNING service (jsorc:check) still holds
+            // the one it read at its last reset, and an apply-yaml --now may have stored a newer one meanwhile
+            Map<String, Object> full = globs.exists(glob) ? stored(glob) : null;
+            if (full == null) {          // a manifest the service builds itself
+                if (manifest == null || manifest.isEmpty()) {
+                    return new Applied(true, "no manifest");
+                }
+                full = new LinkedHashMap<>(manifest);
+                if (manifestMeta != null) {
+                    manifestMeta.forEach(full::putIfAbsent);
+                }
             }
+            Outcome outcome = applyManifest(service, glob, full, namespace);
+            return new Applied(outcome.verdict().ready(), outcome.note());
+        } finally {
+            lock.unlock();
         }
-        Outcome outcome = applyManifest(service, glob, full, namespace);
-        return new Applied(outcome.verdict().ready(), outcome.note());
+    }
+
+    @Override
+    public boolean hasManifest(String service, Map<String, Object> manifest) {
+        return (manifest != null && !manifest.isEmpty()) || globs.exists(manifestGlob(service));
+    }
+
+    /** One apply of a manifest at a time (the loop's, the console's --now): each reads the glob under it. */
+    private ReentrantLock lock(String glob) {
+        return locks.computeIfAbsent(glob, g -> new ReentrantLock());
     }
 
     @Override
@@ -173,6 +195,9 @@ public final class KubeApplier implements ManifestApplier {
         KubernetesClient client = client();
         String ns = namespace == null || namespace.isBlank() ? "default" : namespace;
         Kinds kinds = new Kinds(client);
+        for (Map<String, Object> doc : docs) {       // every kind known before anything is created
+            kinds.resolve(String.valueOf(doc.get("apiVersion")), String.valueOf(doc.get("kind")));
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         for (Map<String, Object> doc : docs) {
             Kinds.Kind kind = kinds.resolve(String.valueOf(doc.get("apiVersion")), String.valueOf(doc.get("kind")));
@@ -224,12 +249,18 @@ public final class KubeApplier implements ManifestApplier {
     /** Applies the stored manifest {@code glob} now, whatever its service's state. */
     public Outcome applyNow(String glob) throws Exception {
         checkName(glob);
-        Map<String, Object> manifest = stored(glob);
-        if (manifest == null) {
-            throw new IllegalArgumentException("No manifest " + glob + ": store one with jsorc:apply-yaml " + glob
-                    + " FILE");
+        ReentrantLock lock = lock(glob);
+        lock.lockInterruptibly();
+        try {
+            Map<String, Object> manifest = stored(glob);
+            if (manifest == null) {
+                throw new IllegalArgumentException("No manifest " + glob + ": store one with jsorc:apply-yaml " + glob
+                        + " FILE");
+            }
+            return applyManifest(serviceOf(glob).orElse(null), glob, manifest, namespace());
+        } finally {
+            lock.unlock();
         }
-        return applyManifest(serviceOf(glob).orElse(null), glob, manifest, namespace());
     }
 
     /**
@@ -294,6 +325,7 @@ public final class KubeApplier implements ManifestApplier {
 
     /** The document {@code kind}/{@code name} of the version {@code version} of {@code glob}, from its history. */
     private Map<String, Object> fromHistory(String glob, String kind, String name, String version) {
+        String namespace = namespace();
         for (StoredGlob revision : globs.history(glob)) {
             Object value;
             try {
@@ -303,7 +335,8 @@ public final class KubeApplier implements ManifestApplier {
             }
             if (value instanceof Map<?, ?> map && map.get(kind) instanceof List<?> docs) {
                 for (Object doc : docs) {
-                    if (doc instanceof Map<?, ?> d && name.equals(ManifestYaml.name(d))
+                    if (doc instanceof Map<?, ?> d && ManifestYaml.name(d) != null
+                            && name.equals(Reconciler.substitute(ManifestYaml.name(d), namespace))
                             && version.equals(ManifestYaml.version(d))) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> found = (Map<String, Object>) d;

@@ -141,27 +141,34 @@ public class KubeService extends CommonService<KubernetesClient> {
         return config;
     }
 
+    /**
+     * A kubeconfig from {@code text}: the text itself when it looks like one (a newline, {@code apiVersion}, JSON), else
+     * the path of a file. Nothing of the value (which may be the kubeconfig itself, pasted on one line) ever goes into
+     * an error: only what kind of value it was and the exception's type; and no cause is kept (a parser's message,
+     * shown as the error's detail, may quote its input).
+     */
     private static Config fromKubeconfig(String text) {
-        boolean inline = text.contains("\n") || text.trim().startsWith("apiVersion");
+        String trimmed = text.trim();
+        boolean inline = text.contains("\n") || trimmed.startsWith("apiVersion") || trimmed.startsWith("{");
         String contents = text;
         String source = "the kubeconfig text in META_CONFIG.kubernetes.config";
         if (!inline) {
-            Path path = Path.of(text.trim().startsWith("~/")
-                    ? System.getProperty("user.home") + text.trim().substring(1) : text.trim());
-            source = "kubeconfig " + path;
+            source = "the kubeconfig file named in META_CONFIG.kubernetes.config";
             try {
+                Path path = Path.of(trimmed.startsWith("~/") ? System.getProperty("user.home") + trimmed.substring(1)
+                        : trimmed);
                 contents = Files.readString(path);
-            } catch (IOException | UncheckedIOException e) {
-                throw new IllegalArgumentException(source + " cannot be read: " + e);
+            } catch (IOException | UncheckedIOException | java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException(source + " cannot be read (" + e.getClass().getSimpleName()
+                        + "): give a readable path or the kubeconfig text");
             }
         }
         Config config;
         try {
             config = Config.fromKubeconfig(contents);
         } catch (RuntimeException e) {
-            // never the parser's message: it may quote the text, which may hold a token or a key
             throw new IllegalArgumentException(source + " is not a usable kubeconfig ("
-                    + e.getClass().getSimpleName() + ")", e);
+                    + e.getClass().getSimpleName() + ")");
         }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new IllegalArgumentException(source + " names no server");

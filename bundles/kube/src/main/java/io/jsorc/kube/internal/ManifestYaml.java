@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.representer.Representer;
  * {@code __OLD_API_VERSIONS__} ({@code {"Kind": "apiVersion"}}, so a kind dropped entirely can still be listed and
  * pruned) and {@code __ADOPT__} ({@code true}: this version may take over objects that exist without our owner label).
  */
-final class ManifestYaml {
+public final class ManifestYaml {
 
     static final String OLD_CONFIG = "__OLD_CONFIG__";
     static final String PARAPHRASE = "__UNSAFE_PARAPHRASE__";
@@ -89,8 +89,24 @@ final class ManifestYaml {
         if (docs.isEmpty()) {
             throw new IllegalArgumentException("The YAML has no documents");
         }
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < docs.size(); i++) {
+            Map<?, ?> doc = docs.get(i);
+            Object namespace = doc.get("metadata") instanceof Map<?, ?> m ? m.get("namespace") : null;
+            String key = doc.get("apiVersion") + "/" + doc.get("kind") + " " + (namespace == null ? "" : namespace + "/")
+                    + name(doc);
+            Integer first = seen.putIfAbsent(key, i + 1);
+            if (first != null) {
+                throw new IllegalArgumentException("Document " + (i + 1) + " (" + doc.get("kind") + " " + name(doc)
+                        + ") repeats document " + first);
+            }
+        }
         return docs;
     }
+
+    /** Fields the API server fills (as {@code kubectl get -o yaml} prints them): never ours to apply. */
+    static final List<String> SERVER_FIELDS = List.of("resourceVersion", "uid", "creationTimestamp",
+            "managedFields", "generation", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds");
 
     /** Checks one document's shape. */
     @SuppressWarnings("unchecked")
@@ -135,6 +151,8 @@ final class ManifestYaml {
         for (Map<String, Object> doc : docs) {
             Map<String, Object> copy = (Map<String, Object>) Json.copy(doc);
             Map<String, Object> metadata = (Map<String, Object>) copy.get("metadata");
+            SERVER_FIELDS.forEach(metadata::remove);      // an export of a live object applies as its spec
+            copy.remove("status");
             Map<String, Object> labels = metadata.get("labels") == null ? new LinkedHashMap<>()
                     : (Map<String, Object>) metadata.get("labels");
             Object given = labels.get(VERSION_LABEL);
@@ -208,7 +226,7 @@ final class ManifestYaml {
     }
 
     /** The highest numeric {@code config_version} in a manifest, or null. */
-    static BigDecimal highestVersion(Map<String, Object> manifest) {
+    public static BigDecimal highestVersion(Map<String, Object> manifest) {
         BigDecimal highest = null;
         if (manifest == null) {
             return null;

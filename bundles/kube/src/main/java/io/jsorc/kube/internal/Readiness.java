@@ -46,7 +46,9 @@ public final class Readiness {
         boolean anyWorkload = false;
         String lastService = null;
         String lastServiceNamespace = defaultNamespace;
-        for (Map<String, Object> doc : docs) {
+        for (Map<String, Object> raw : docs) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = (Map<String, Object>) Reconciler.substitute(raw, defaultNamespace);
             String kind = String.valueOf(doc.get("kind"));
             String name = ManifestYaml.name(doc);
             Object ns = Json.at(doc, "metadata", "namespace");

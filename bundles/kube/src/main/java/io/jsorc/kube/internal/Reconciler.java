@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
 
     static final String OWNER = "jsorc.io/owner";
+    /**
+     * {@code META_CONFIG.namespace} of the platform that owns the object: with {@link #OWNER}, what makes it ours (two
+     * platforms in two namespaces applying the same manifest own different cluster-scoped objects).
+     */
+    static final String OWNER_NAMESPACE = "jsorc.io/namespace";
     static final String LAST_APPLIED = "jsorc.io/last-applied";
     /** Instead of {@link #LAST_APPLIED} when that would be over {@link #LAST_APPLIED_MAX}: the version in history. */
     static final String LAST_APPLIED_VERSION = "jsorc.io/last-applied-version";
@@ -152,6 +157,7 @@ public final class Reconciler {
             version = version == null || compare(desired.version(), version) > 0 ? desired.version() : version;
         }
         // kinds of earlier versions, so objects of a kind dropped entirely are pruned too
+        Set<String> oldOnly = new LinkedHashSet<>();
         if (request.oldConfig() != null) {
             for (String kind : request.oldConfig().keySet()) {
                 Object apiVersion = request.oldApis() == null ? null : request.oldApis().get(kind);
@@ -167,7 +173,10 @@ public final class Reconciler {
                 }
                 try {
                     Kind k = kinds.resolve(String.valueOf(apiVersion), kind);
-                    kindsToList.putIfAbsent(k.key(), k);
+                    if (!kindsToList.containsKey(k.key())) {
+                        kindsToList.put(k.key(), k);
+                        oldOnly.add(k.key());
+                    }
                 } catch (IllegalArgumentException e) {
                     LOG.info("Manifest {}: kind {} of an earlier version is no longer served: nothing of it to prune",
                             request.glob(), kind);
@@ -185,7 +194,19 @@ public final class Reconciler {
                 namespaces.add(null);
             }
             for (String namespace : namespaces) {
-                for (Map<String, Object> live : listOwned(kind, namespace, request.glob())) {
+                List<Map<String, Object>> found;
+                try {
+                    found = listOwned(kind, namespace, request);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404 || !oldOnly.contains(kind.key())) {
+                        throw e;
+                    }
+                    // a kind only earlier versions had, no longer served: nothing of it to prune
+                    LOG.info("Manifest {}: kind {} of an earlier version is no longer served ({}): nothing of it "
+                            + "to prune", request.glob(), kind.kind(), kind.apiVersion());
+                    continue;
+                }
+                for (Map<String, Object> live : found) {
                     owned.put(kind.key() + "|" + namespace(live) + "|" + name(live), live);
                 }
             }
@@ -253,6 +274,7 @@ public final class Reconciler {
         }
         Map<String, Object> labels = Json.mapIn(metadata, "labels");
         labels.put(OWNER, request.glob());
+        labels.put(OWNER_NAMESPACE, request.namespace());
         String version = labels.get(ManifestYaml.VERSION_LABEL) == null ? "1"
                 : String.valueOf(labels.get(ManifestYaml.VERSION_LABEL));
         labels.put(ManifestYaml.VERSION_LABEL, version);
@@ -268,9 +290,11 @@ public final class Reconciler {
     private Map<String, Object> withLastApplied(Desired desired) {
         @SuppressWarnings("unchecked")
         Map<String, Object> body = (Map<String, Object>) Json.copy(desired.body());
-        String record = json.asJson(desired.body());
+        String record = json.asJson(recordOf(desired));
         Map<String, Object> annotations = Json.mapIn(Json.mapIn(body, "metadata"), "annotations");
-        if (record.getBytes(StandardCharsets.UTF_8).length <= LAST_APPLIED_MAX) {
+        // Kubernetes allows 256 KiB of annotations in all: ours and the manifest's own share 200 KiB
+        int others = json.asJson(annotations).getBytes(StandardCharsets.UTF_8).length;
+        if (record.getBytes(StandardCharsets.UTF_8).length + others <= LAST_APPLIED_MAX) {
             annotations.put(LAST_APPLIED, record);
             annotations.put(LAST_APPLIED_VERSION, null);
         } else {
@@ -278,6 +302,35 @@ public final class Reconciler {
             annotations.put(LAST_APPLIED, null);
         }
         return body;
+    }
+
+    /**
+     * The last-applied record of {@code desired}: the body itself, except a Secret's values, which are kept as
+     * hashes (the three-way merge needs only which keys we applied; annotations are shown by kubectl and dashboards).
+     */
+    private static Map<String, Object> recordOf(Desired desired) {
+        if (!"Secret".equals(desired.kind().kind())) {
+            return desired.body();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = (Map<String, Object>) Json.copy(desired.body());
+        for (String field : List.of("data", "stringData")) {
+            Map<String, Object> values = Json.map(record, field);
+            if (values != null) {
+                values.replaceAll((k, v) -> v == null ? null : hash(String.valueOf(v)));
+            }
+        }
+        return record;
+    }
+
+    private static String hash(String value) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What we applied last to {@code live}: its annotation, or the version it names found in history. */
@@ -310,6 +363,7 @@ public final class Reconciler {
                     metadata.remove("namespace");
                 }
                 Json.mapIn(metadata, "labels").put(OWNER, request.glob());
+                Json.mapIn(metadata, "labels").put(OWNER_NAMESPACE, request.namespace());
                 return body;
             }
             LOG.warn("{}: version {} it was last applied from is no longer in the history of {}; fields removed "
@@ -329,7 +383,7 @@ public final class Reconciler {
             if (live == null) {
                 throw new IllegalStateException(desired.where() + ": create answered 409 but it cannot be read");
             }
-            if (!owns(live, request.glob())) {
+            if (!owns(live, request)) {
                 if (!request.adopt()) {
                     reportUnowned(desired, live);
                     return new Step(Action.LEFT_UNOWNED, desired.kind().kind(), desired.namespace(), desired.name(),
@@ -350,7 +404,7 @@ public final class Reconciler {
             if (live == null) {
                 return new Step(Action.CREATE, desired.kind().kind(), desired.namespace(), desired.name(), List.of());
             }
-            if (!owns(live, request.glob())) {
+            if (!owns(live, request)) {
                 if (!request.adopt()) {
                     return new Step(Action.LEFT_UNOWNED, desired.kind().kind(), desired.namespace(), desired.name(),
                             List.of());
@@ -422,7 +476,8 @@ public final class Reconciler {
                         return new Step(Action.CREATE, desired.kind().kind(), desired.namespace(), desired.name(),
                                 List.of());
                     }
-                } else if ((e.getCode() != 409 && e.getCode() != 422) || attempt >= CONFLICT_RETRIES) {
+                } else if ((e.getCode() != 409 && !(e.getCode() == 422 && removes(ops)))
+                        || attempt >= CONFLICT_RETRIES) {
                     throw e;
                 }
                 // 409: changed meanwhile; 422: a path we remove is gone meanwhile: read again and recompute
@@ -430,7 +485,7 @@ public final class Reconciler {
                 if (current == null) {
                     throw new IllegalStateException(desired.where() + " disappeared while it was patched");
                 }
-                if (action == Action.UPDATE && !owns(current, request.glob())) {
+                if (action == Action.UPDATE && !owns(current, request)) {
                     reportUnowned(desired, current);
                     return new Step(Action.LEFT_UNOWNED, desired.kind().kind(), desired.namespace(), desired.name(),
                             List.of());
@@ -467,7 +522,7 @@ public final class Reconciler {
     private Step prune(Kind kind, Map<String, Object> live, Request request, boolean write) throws Exception {
         String namespace = namespace(live);
         String name = name(live);
-        if (request.protectedKinds().contains(kind.kind()) && !request.unsafe()) {
+        if (request.protectedKinds().contains(kind.kind()) && !(request.unsafe() && namedBefore(request, kind, name))) {
             if (write) {
                 LOG.warn("You don't have permission to delete `{}` for `{}` with namespace `{}`!", kind.kind(), name,
                         namespace == null ? "" : namespace);
@@ -483,6 +538,16 @@ public final class Reconciler {
         return new Step(Action.PRUNE, kind.kind(), namespace, name, List.of());
     }
 
+    /**
+     * Whether {@code name} of {@code kind} is among the names of earlier versions this version was stored over
+     * ({@code __OLD_CONFIG__}): the paraphrase authorises deleting those, never an object a later version added (a
+     * rollback to a version stored with the paraphrase deletes no protected object it never saw).
+     */
+    private static boolean namedBefore(Request request, Kind kind, String name) {
+        return request.oldConfig() != null && request.oldConfig().get(kind.kind()) instanceof List<?> names
+                && names.contains(name);
+    }
+
     private void reportUnowned(Desired desired, Map<String, Object> live) {
         Object owner = Json.at(live, "metadata", "labels", OWNER);
         LOG.warn("{} exists and is not ours ({}): left unchanged; apply with --adopt to take it over",
@@ -491,15 +556,17 @@ public final class Reconciler {
 
     // ------------------------------------------------------------------ the API server
 
-    private List<Map<String, Object>> listOwned(Kind kind, String namespace, String glob) {
+    private List<Map<String, Object>> listOwned(Kind kind, String namespace, Request request) {
         MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
                 Resource<GenericKubernetesResource>> op = client.genericKubernetesResources(kind.context());
-        GenericKubernetesResourceList list = namespace == null ? op.withLabel(OWNER, glob).list()
-                : op.inNamespace(namespace).withLabel(OWNER, glob).list();
+        GenericKubernetesResourceList list = namespace == null
+                ? op.withLabel(OWNER, request.glob()).withLabel(OWNER_NAMESPACE, request.namespace()).list()
+                : op.inNamespace(namespace).withLabel(OWNER, request.glob())
+                        .withLabel(OWNER_NAMESPACE, request.namespace()).list();
         List<Map<String, Object>> out = new ArrayList<>();
         for (GenericKubernetesResource item : list.getItems()) {
             Map<String, Object> map = asMap(item);
-            if (owns(map, glob)) {               // the mock may ignore a selector: check it ourselves
+            if (owns(map, request)) {               // the mock may ignore a selector: check it ourselves
                 out.add(map);
             }
         }
@@ -529,8 +596,9 @@ public final class Reconciler {
 
     // ------------------------------------------------------------------ helpers
 
-    static boolean owns(Map<String, Object> live, String glob) {
-        return glob.equals(Json.at(live, "metadata", "labels", OWNER));
+    static boolean owns(Map<String, Object> live, Request request) {
+        return request.glob().equals(Json.at(live, "metadata", "labels", OWNER))
+                && request.namespace().equals(Json.at(live, "metadata", "labels", OWNER_NAMESPACE));
     }
 
     static String version(Map<String, Object> live) {
@@ -572,6 +640,10 @@ public final class Reconciler {
             return out;
         }
         return value;
+    }
+
+    private static boolean removes(List<Map<String, Object>> ops) {
+        return ops.stream().anyMatch(op -> "remove".equals(op.get("op")));
     }
 
     private static void dropNulls(Map<String, Object> map) {

@@ -24,8 +24,12 @@ final class Fixture {
     }
 
     static Reconciler.Request request(Map<String, Object> manifest) {
+        return request(manifest, NS);
+    }
+
+    static Reconciler.Request request(Map<String, Object> manifest, String namespace) {
         return new Reconciler.Request(GLOB, ManifestYaml.documents(manifest), Json.map(manifest,
-                ManifestYaml.OLD_CONFIG), Json.map(manifest, ManifestYaml.OLD_API_VERSIONS), NS,
+                ManifestYaml.OLD_CONFIG), Json.map(manifest, ManifestYaml.OLD_API_VERSIONS), namespace,
                 "I know what I'm doing!".equals(manifest.get(ManifestYaml.PARAPHRASE)),
                 Boolean.TRUE.equals(manifest.get(ManifestYaml.ADOPT)), Set.copyOf(Reconciler.DEFAULT_PROTECTED));
     }

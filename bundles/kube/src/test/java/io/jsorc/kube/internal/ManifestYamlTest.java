@@ -134,4 +134,31 @@ class ManifestYamlTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManifestYaml.parse(yaml));
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
+
+    @Test
+    void aDocumentTwiceIsRefused() {
+        assertMessage("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\n"
+                + "metadata: {name: x}", "Document 2 (ConfigMap x) repeats document 1");
+    }
+
+    @Test
+    void whatTheServerFillsIsDroppedFromAnExport() {
+        Map<String, Object> manifest = ManifestYaml.build(ManifestYaml.parse("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: x
+                  uid: 1234
+                  resourceVersion: "99"
+                  creationTimestamp: 2026-01-01T00:00:00Z
+                  managedFields: [{manager: kubectl}]
+                  generation: 3
+                  annotations: {keep: me}
+                data: {k: v}
+                status: {phase: Whatever}
+                """), null, "", false, Instant.now());
+        Map<?, ?> doc = (Map<?, ?>) ((List<?>) manifest.get("ConfigMap")).get(0);
+        assertEquals(List.of("name", "annotations", "labels"), List.copyOf(((Map<?, ?>) doc.get("metadata")).keySet()));
+        assertFalse(doc.containsKey("status"));
+    }
 }

@@ -309,7 +309,7 @@ class ReconcilerTest {
         reconciler.apply(request(v1));
         // as if it had appeared between our LIST and our create: the LIST answers nothing once
         server.expect().get().withPath("/api/v1/namespaces/" + NS + "/configmaps?labelSelector="
-                + "jsorc.io%2Fowner%3D" + Fixture.GLOB).andReturn(200, "{\"kind\":\"ConfigMapList\",\"apiVersion\":"
+                + "jsorc.io%2Fowner%3D" + Fixture.GLOB + "%2Cjsorc.io%2Fnamespace%3D" + NS).andReturn(200, "{\"kind\":\"ConfigMapList\",\"apiVersion\":"
                         + "\"v1\",\"items\":[]}").once();
         drain(server);
 
@@ -341,7 +341,7 @@ class ReconcilerTest {
         Map<String, Object> v1 = manifest(configMap("keep-me", "k: v"), null, "", false);
         reconciler.apply(request(v1));
         server.expect().get().delay(3_000).withPath("/api/v1/namespaces/" + NS + "/configmaps?labelSelector="
-                + "jsorc.io%2Fowner%3D" + Fixture.GLOB).andReturn(200, "{}").once();
+                + "jsorc.io%2Fowner%3D" + Fixture.GLOB + "%2Cjsorc.io%2Fnamespace%3D" + NS).andReturn(200, "{}").once();
         KubernetesClient impatient = server.createClient(b -> b.editOrNewConfig().withRequestTimeout(500)
                 .withRequestRetryBackoffLimit(0).endConfig());
         try {
@@ -353,5 +353,94 @@ class ReconcilerTest {
         } finally {
             impatient.close();
         }
+    }
+
+    @Test
+    void twoPlatformsInTwoNamespacesOwnTheirOwnClusterScopedObjects() throws Exception {
+        String role = """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: "reader-${jsorc.namespace}"}
+                rules: []
+                """;
+        Map<String, Object> v1 = manifest(configMap("c", "k: v") + role, null, "", false);
+        reconciler.apply(request(v1, "team-a"));
+        reconciler.apply(request(v1, "team-b"));
+
+        Map<String, Object> v2 = manifest(configMap("c", "k: v"), v1, "", false);
+        Reconciler.Result result = reconciler.apply(request(v2, "team-a"));
+
+        assertEquals(1, result.count(Reconciler.Action.PRUNE), result.toString());
+        assertNull(client.rbac().clusterRoles().withName("reader-team-a").get());
+        assertNotNull(client.rbac().clusterRoles().withName("reader-team-b").get(), "the other platform's");
+    }
+
+    @Test
+    void aKindMovingToAnotherVersionIsOneObjectNotPrunedUnderItsOldVersion() throws Exception {
+        String hpa = """
+                apiVersion: autoscaling/%s
+                kind: HorizontalPodAutoscaler
+                metadata: {name: h}
+                spec:
+                  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: app}
+                  minReplicas: 1
+                  maxReplicas: %d
+                """;
+        Map<String, Object> v1 = manifest(hpa.formatted("v1", 2), null, "", false);
+        reconciler.apply(request(v1));
+        Map<String, Object> v2 = manifest(hpa.formatted("v2", 3), v1, "", false);
+
+        Reconciler.Result result = reconciler.apply(request(v2));
+
+        assertEquals(0, result.count(Reconciler.Action.PRUNE), "the same group and kind: " + result);
+    }
+
+    @Test
+    void theParaphraseOfAVersionDeletesOnlyWhatEarlierVersionsNamedNotWhatALaterOneAdded() throws Exception {
+        String claim = """
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: %s}
+                spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                ---
+                """;
+        Map<String, Object> v1 = manifest(configMap("c", "k: v") + claim.formatted("a"), null, "", false);
+        reconciler.apply(request(v1));
+        Map<String, Object> v2 = manifest(configMap("c", "k: v"), v1, "I know what I'm doing!", false);
+        reconciler.apply(request(v2));
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("a").get(), "named by v1: deleted");
+        Map<String, Object> v3 = manifest(configMap("c", "k: v") + claim.formatted("b"), v2, "", false);
+        reconciler.apply(request(v3));
+
+        Reconciler.Result rollback = reconciler.apply(request(v2));      // config-rollback to v2's revision
+
+        assertEquals(1, rollback.count(Reconciler.Action.KEPT_PROTECTED), rollback.toString());
+        assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("b").get());
+    }
+
+    @Test
+    void aSecretsValuesAreNeverInItsLastAppliedRecord() throws Exception {
+        Map<String, Object> v1 = manifest("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: s}
+                stringData: {password: hunter2-very-secret}
+                """, null, "", false);
+        reconciler.apply(request(v1));
+        String record = client.secrets().inNamespace(NS).withName("s").get().getMetadata().getAnnotations()
+                .get(Reconciler.LAST_APPLIED);
+        assertNotNull(record);
+        assertFalse(record.contains("hunter2"), record);
+        assertTrue(record.contains("\"password\":\"sha256:"), record);
+
+        Map<String, Object> v2 = manifest("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: s}
+                stringData: {token: t}
+                """, v1, "", false);
+        Reconciler.Step update = reconciler.apply(request(v2)).steps().get(0);
+        assertTrue(update.fields().stream().noneMatch(f -> f.contains("hunter2") || f.contains(": \"t\"")),
+                update.fields().toString());
     }
 }

@@ -2,6 +2,7 @@ package io.jsorc.kube.internal.shell;
 
 import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.StoredGlob;
+import io.jsorc.kube.internal.ManifestYaml;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -48,24 +49,15 @@ public class ManifestHistoryCommand implements Action {
                 StringBuilder kinds = new StringBuilder();
                 String version = "-";
                 if (value instanceof Map<?, ?> manifest) {
-                    java.math.BigDecimal highest = null;
                     for (Map.Entry<?, ?> kind : manifest.entrySet()) {
-                        if (String.valueOf(kind.getKey()).startsWith("__") || !(kind.getValue() instanceof List<?> l)) {
-                            continue;
-                        }
-                        kinds.append(kinds.length() == 0 ? "" : ", ").append(l.size()).append(' ').append(kind.getKey());
-                        for (Object doc : l) {
-                            Object v = doc instanceof Map<?, ?> d && d.get("metadata") instanceof Map<?, ?> m
-                                    && m.get("labels") instanceof Map<?, ?> labels ? labels.get("config_version") : null;
-                            try {
-                                java.math.BigDecimal b = v == null ? null : new java.math.BigDecimal(v.toString());
-                                highest = b != null && (highest == null || b.compareTo(highest) > 0) ? b : highest;
-                            } catch (NumberFormatException e) {
-                                version = String.valueOf(v);
-                            }
+                        if (!String.valueOf(kind.getKey()).startsWith("__") && kind.getValue() instanceof List<?> l) {
+                            kinds.append(kinds.length() == 0 ? "" : ", ").append(l.size()).append(' ')
+                                    .append(kind.getKey());
                         }
                     }
-                    version = highest == null ? version : highest.toPlainString();
+                    @SuppressWarnings("unchecked")
+                    java.math.BigDecimal highest = ManifestYaml.highestVersion((Map<String, Object>) manifest);
+                    version = highest == null ? "-" : highest.toPlainString();
                 } else if (value == null) {
                     kinds.append("(deleted)");
                 }
