@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """JsOrc distribution benchmarks against stock Apache Karaf 4.4.10, in one invocation.
 
-    python3 bench/bench.py [--runs 5] [--drops 20] [--with-redis]     (after `mvn -B install -DskipTests`)
+    python3 bench/bench.py [--runs 5] [--drops 20] [--with-redis] [--with-kube]   (after `mvn -B install -DskipTests`)
 
 boot:   bin/start -> first answer over SSH that shows the platform is up
         ours:  `jsorc:service-list` lists meta
@@ -17,6 +17,11 @@ deploy: a jar copied into deploy/ -> service RUNNING, read from karaf.log timest
         the shared glob store enabled (etc/jsorc.globs.shared.cfg) on a redis-server this script starts on a free
         loopback port (every fresh copy joins the same store); also reported: bin/start -> `jsorc:status` says the
         node is in sync with the store.
+
+--with-kube: a kind more: ours booted as usual, then META_CONFIG set (automation on, a kubeconfig for the fabric8
+        mock API server this script starts in a JVM of its own) and `feature:install jsorc-kube`: reported are the
+        seconds from the install to kube RUNNING with the manifests line naming the API server, and to the loop's
+        next tick after that, and the RSS 15 s after.
 
 Every Karaf started here binds 127.0.0.1 ports moved off the defaults and is stopped at the end.
 """
@@ -37,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 KARAF_VERSION = "4.4.10"
 PORTS = {"ours": (18201, 18281, 18299, 44544), "stock": (18301, 18381, 18399, 44644),
-         "redis": (18501, 18581, 18599, 44844)}
+         "redis": (18501, 18581, 18599, 44844), "kube": (18601, 18681, 18699, 44944)}
 
 
 def sh(cmd, **kw):
@@ -169,10 +174,49 @@ def wait_for(kind, command, needle, limit=120):
 
 
 PROBES = {"ours": ("jsorc:service-list", "meta"), "stock": ("feature:list -i", "webconsole"),
-          "redis": ("jsorc:service-list", "meta")}
+          "redis": ("jsorc:service-list", "meta"), "kube": ("jsorc:service-list", "meta")}
 
 
 SYNCED = []  # --with-redis: seconds from bin/start to the node in sync with the shared store, per run
+KUBE_UP = []  # --with-kube: seconds from feature:install jsorc-kube to kube RUNNING, per run
+KUBE_TICK = []  # --with-kube: ... to the loop's next tick after that, per run
+KUBECONFIG = OUT / "bench-kubeconfig"
+
+
+def start_mock_api():
+    """The fabric8 mock API server in a JVM of its own (bundles/kube test classes); writes KUBECONFIG."""
+    classpath = ROOT / "bundles" / "kube" / "target" / "kube-bench.classpath"
+    sh(["mvn", "-o", "-q", "-B", "-pl", "bundles/kube", "test-compile", "dependency:build-classpath",
+        "-Dmdep.includeScope=test", f"-Dmdep.outputFile={classpath}"], cwd=ROOT)
+    cp = ":".join([str(ROOT / "bundles/kube/target/test-classes"), str(ROOT / "bundles/kube/target/classes"),
+                   classpath.read_text().strip()])
+    process = subprocess.Popen(["java", "-cp", cp, "-Djava.util.logging.config.file=/dev/null",
+                                "io.jsorc.kube.internal.MockApiMain", str(KUBECONFIG)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()
+    if not line.startswith("ready"):
+        process.kill()
+        sys.exit("the mock API server did not start")
+    return process
+
+
+def ticks(kind):
+    match = re.search(r"ticks: (\d+)", ssh(kind, "jsorc:status").stdout)
+    return int(match.group(1)) if match else -1
+
+
+def turn_on_kube(kind):
+    ssh(kind, "jsorc:config-set META_CONFIG '{\"automation\":true,\"backoff_interval\":1,\"kubernetes\":"
+              "{\"in_cluster\":false,\"config\":\"" + str(KUBECONFIG) + "\"}}'")
+    ssh(kind, "jsorc:service-refresh meta")
+    begin = time.monotonic()
+    ssh(kind, "feature:install jsorc-kube", timeout=120)
+    up = wait_for(kind, "jsorc:status", "manifests:  Kubernetes at")
+    seen = ticks(kind)
+    while ticks(kind) <= seen and time.monotonic() - up < 30:
+        time.sleep(0.05)
+    KUBE_UP.append(up - begin)
+    KUBE_TICK.append(time.monotonic() - begin)
 
 
 def boot_once(template, kind):
@@ -186,6 +230,8 @@ def boot_once(template, kind):
     ready = wait_for(kind, *PROBES[kind])
     if kind == "redis":
         SYNCED.append(wait_for(kind, "jsorc:status", "in sync") - begin)
+    if kind == "kube":
+        turn_on_kube(kind)
     time.sleep(15)  # idle settle before reading RSS: a deliberate measurement window, not a wait for state
     rss_kb = int(open(f"/proc/{karaf_pid(home)}/status").read().split("VmRSS:")[1].split()[0])
     return home, ready - begin, rss_kb
@@ -260,6 +306,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--drops", type=int, default=20)
     parser.add_argument("--with-redis", action="store_true")
+    parser.add_argument("--with-kube", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     ssh_key()
@@ -269,6 +316,10 @@ def main():
     if redis:
         templates["redis"] = prepare_ours(redis_port)
         kinds.append("redis")
+    mock = start_mock_api() if args.with_kube else None
+    if mock:
+        templates["kube"] = templates["ours"]
+        kinds.append("kube")
     boot = {kind: [] for kind in kinds}
     rss = {kind: [] for kind in kinds}
     homes = {}
@@ -280,7 +331,7 @@ def main():
                 boot[kind].append(seconds)
                 rss[kind].append(kb)
                 print(f"run {run + 1} {kind:5}: boot {seconds:6.2f} s  rss {kb / 1024:7.1f} MiB", flush=True)
-                if run < args.runs - 1 or kind == "redis":
+                if run < args.runs - 1 or kind in ("redis", "kube"):
                     stop(home)
         # the newest build: target/ may still hold the jar of an earlier version
         stripe = max((ROOT / "examples" / "stripe-service" / "target").glob("jsorc-example-stripe-*.jar"),
@@ -297,6 +348,9 @@ def main():
             stop(home)
         if redis:
             redis.kill()
+        if mock:
+            mock.stdin.close()
+            mock.wait(10)
     print()
     print("| measure | ours | stock | ratio ours/stock |")
     print("|---|---|---|---|")
@@ -316,6 +370,13 @@ def main():
         r_redis = statistics.median(rss["redis"])
         print(f"| with jsorc-redis and the shared store: idle RSS, median | {r_redis / 1024:.0f} MiB "
               f"| {r_stock / 1024:.0f} MiB | {r_redis / r_stock:.3f} |")
+    if mock:
+        print(f"| with jsorc-kube: feature:install -> kube RUNNING, median | {statistics.median(KUBE_UP):.2f} s | | |")
+        print(f"| with jsorc-kube: feature:install -> first tick after, median | {statistics.median(KUBE_TICK):.2f} s"
+              " | | |")
+        r_kube = statistics.median(rss["kube"])
+        print(f"| with jsorc-kube on: idle RSS 15 s after, median | {r_kube / 1024:.0f} MiB "
+              f"| {r_stock / 1024:.0f} MiB | {r_kube / r_stock:.3f} |")
     for p in (50, 95):
         o, s = pct(deploy["ours"], p), pct(deploy["stock"], p)
         print(f"| hot deploy p{p}, {args.drops} drops | {o:.3f} s | {s:.3f} s | {o / s:.3f} |")
