@@ -39,6 +39,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class KubernetesIT extends JsorcTestSupport {
 
     static final String NS = "jsorc-it";
+    /** The test's own admin (this Karaf binds 127.0.0.1 only and lives for the test). */
+    static final String IT_PASSWORD = "itest-kube-walkthrough";
 
     private Process redis;
 
@@ -48,7 +50,10 @@ public class KubernetesIT extends JsorcTestSupport {
         try {
             Path kubeconfig = MockApiServer.start(Path.of("target/kube-it").toAbsolutePath());
             return OptionUtils.combine(super.config(), systemProperty("jsorc.it.kubeconfig")
-                    .value(kubeconfig.toString()));
+                    .value(kubeconfig.toString()),
+                    // bin/setenv makes the admin user at a first bin/start; Pax Exam starts Karaf without it
+                    org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
+                            "etc/users.properties", "itest", IT_PASSWORD + ",_g_:admingroup"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -159,6 +164,12 @@ public class KubernetesIT extends JsorcTestSupport {
         executeCommand("jsorc:check");
         await("the PVC deleted with the paraphrase",
                 () -> get(api, "/api/v1/namespaces/" + NS + "/persistentvolumeclaims/redis-data") == 404);
+        // over HTTP, as the original's client sent it: a multipart upload
+        String answer = multipart("apply_yaml", "REDIS_MANIFEST", MANIFEST.replace("maxmemory 1000mb",
+                "maxmemory 250mb"));
+        assertTrue(answer, answer.contains("\"ConfigMap\"") && answer.contains("maxmemory 250mb"));
+        String status = http("jsorc_status", "{}");
+        assertTrue(status, status.contains("\"glob\":\"REDIS_MANIFEST\""));
         String history = executeCommand("jsorc:manifest-history REDIS_MANIFEST");
         assertTrue(history, history.contains("1 Service, 1 Deployment, 1 ConfigMap, 1 PersistentVolumeClaim"));
 
@@ -173,6 +184,55 @@ public class KubernetesIT extends JsorcTestSupport {
                     return loader.get() == null && Thread.getAllStackTraces().keySet().stream().noneMatch(t ->
                             t.getName().startsWith("jsorc/kube") || t.getName().startsWith("HttpClient-"));
                 });
+    }
+
+    /** POST /js_admin/FN as user itest (an admin added to etc/users.properties) on this Karaf's HTTP port. */
+    private static HttpURLConnection admin(String function, String contentType) throws IOException {
+        Path etc = Path.of(System.getProperty("karaf.etc"));
+        String port = Files.readAllLines(etc.resolve("org.ops4j.pax.web.cfg")).stream()
+                .filter(l -> l.startsWith("org.osgi.service.http.port")).map(l -> l.split("=", 2)[1].trim())
+                .findFirst().orElseThrow();
+        String password = IT_PASSWORD;      // Karaf hashes it in users.properties at its start
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/js_admin/" + function)
+                .toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                ("itest:" + password).getBytes(StandardCharsets.UTF_8)));
+        c.setRequestProperty("Content-Type", contentType);
+        c.setRequestProperty("X-Requested-By", "itest");
+        return c;
+    }
+
+    private static String answer(HttpURLConnection c) throws IOException {
+        int code = c.getResponseCode();
+        try (var in = code < 400 ? c.getInputStream() : c.getErrorStream()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(body, 200, code);
+            return body;
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String http(String function, String json) throws IOException {
+        HttpURLConnection c = admin(function, "application/json");
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+        return answer(c);
+    }
+
+    private static String multipart(String function, String name, String yaml) throws IOException {
+        String boundary = "jsorc-it-boundary";
+        HttpURLConnection c = admin(function, "multipart/form-data; boundary=" + boundary);
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.yaml\"\r\n"
+                + "Content-Type: application/x-yaml\r\n\r\n" + yaml + "\r\n--" + boundary + "--\r\n";
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        return answer(c);
     }
 
     private int startRedis() throws Exception {

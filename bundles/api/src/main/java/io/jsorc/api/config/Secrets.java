@@ -64,6 +64,26 @@ public final class Secrets {
     }
 
     /**
+     * Whether the value at {@code key} of {@code map} is secret: a secret key ({@link #isSecretKey}), the values of a
+     * Kubernetes {@code Secret} object ({@code data}, {@code stringData} of a map whose {@code kind} is
+     * {@code Secret}: the documents of a manifest), or a kubeconfig ({@code config} beside {@code in_cluster}:
+     * {@code META_CONFIG.kubernetes}).
+     */
+    private static boolean isSecretEntry(Map<?, ?> map, String key) {
+        if ("Secret".equals(key) && map.get(key) instanceof List<?> docs && !docs.isEmpty() && docs.stream()
+                .allMatch(d -> d instanceof Map<?, ?> doc && "Secret".equals(doc.get("kind")))) {
+            return false;   // a manifest's Secret documents: their names show, their values are masked (below)
+        }
+        if (isSecretKey(key)) {
+            return true;
+        }
+        if (("data".equals(key) || "stringData".equals(key)) && "Secret".equals(map.get("kind"))) {
+            return true;
+        }
+        return "config".equals(key) && map.containsKey("in_cluster");
+    }
+
+    /**
      * {@code value} with every secret shown as {@link #MASK}: values of secret keys (at any depth, whatever their
      * type, except null and references) and the user-info of URLs.
      *
@@ -145,7 +165,7 @@ public final class Secrets {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put(String.valueOf(k),
-                    mapLeaves(v, secret || isSecretKey(String.valueOf(k)), leaf)));
+                    mapLeaves(v, secret || isSecretEntry(map, String.valueOf(k)), leaf)));
             return copy;
         }
         if (value instanceof List<?> list) {
@@ -164,7 +184,7 @@ public final class Secrets {
      * @return JSON text without secrets
      */
     public static String maskedJson(GlobValue glob) {
-        Object masked = mask(manifestSecrets(glob.name(), glob.value()), isSecretKey(glob.name()));
+        Object masked = mask(glob.value(), isSecretKey(glob.name()));
         if (masked == null ? glob.value() == null : masked.equals(glob.value())) {
             return glob.json();
         }
@@ -179,37 +199,7 @@ public final class Secrets {
      * @return JSON text without secrets
      */
     public static String maskedJson(String name, Object value) {
-        return json(mask(manifestSecrets(name, value), isSecretKey(name)));
-    }
-
-    /**
-     * In a Kubernetes manifest ({@code <NAME>_MANIFEST}: {@code {"Kind": [docs]}}), the values of {@code data} and
-     * {@code stringData} of its {@code Secret} documents as {@link #MASK}; any other value as it is.
-     */
-    private static Object manifestSecrets(String name, Object value) {
-        if (name == null || !name.endsWith("_MANIFEST") || !(value instanceof Map<?, ?> manifest)
-                || !(manifest.get("Secret") instanceof List<?> docs)) {
-            return value;
-        }
-        Map<Object, Object> out = new LinkedHashMap<>(manifest);
-        List<Object> masked = new ArrayList<>();
-        for (Object doc : docs) {
-            if (doc instanceof Map<?, ?> d) {
-                Map<Object, Object> copy = new LinkedHashMap<>(d);
-                for (String field : List.of("data", "stringData")) {
-                    if (copy.get(field) instanceof Map<?, ?> values) {
-                        Map<Object, Object> hidden = new LinkedHashMap<>();
-                        values.forEach((k, v) -> hidden.put(k, v == null ? null : MASK));
-                        copy.put(field, hidden);
-                    }
-                }
-                masked.add(copy);
-            } else {
-                masked.add(doc);
-            }
-        }
-        out.put("Secret", masked);
-        return out;
+        return json(mask(value, isSecretKey(name)));
     }
 
     /** Compact JSON text of a plain value. */
@@ -295,7 +285,7 @@ public final class Secrets {
         if (incoming instanceof Map<?, ?> map && stored instanceof Map<?, ?> old) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put(String.valueOf(k),
-                    keepMasked(v, old.get(k), secret || isSecretKey(String.valueOf(k)))));
+                    keepMasked(v, old.get(k), secret || isSecretEntry(map, String.valueOf(k)))));
             return copy;
         }
         if (incoming instanceof List<?> list && stored instanceof List<?> old && list.size() == old.size()) {
@@ -317,7 +307,7 @@ public final class Secrets {
         if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 String key = String.valueOf(entry.getKey());
-                String found = unmatchedMask(entry.getValue(), secret || isSecretKey(key), path + "." + key);
+                String found = unmatchedMask(entry.getValue(), secret || isSecretEntry(map, key), path + "." + key);
                 if (found != null) {
                     return found;
                 }

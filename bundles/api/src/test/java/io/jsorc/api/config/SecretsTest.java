@@ -70,6 +70,21 @@ class SecretsTest {
     }
 
     @Test
+    void aKubeconfigInTheKubernetesSettingsIsMaskedAndKeptWhenTheMaskComesBack() {
+        Map<String, Object> stored = Map.of("automation", true, "kubernetes", Map.of("in_cluster", false,
+                "config", "apiVersion: v1\nusers: [{user: {token: t0k3n}}]"));
+        String shown = Secrets.maskedJson("META_CONFIG", stored);
+        assertFalse(shown.contains("t0k3n"), shown);
+        Object edited = Map.of("automation", false, "kubernetes", Map.of("in_cluster", false,
+                "config", Secrets.MASK));
+        assertEquals(stored.get("kubernetes"), ((Map<?, ?>) Secrets.keepMasked("META_CONFIG", edited, stored))
+                .get("kubernetes"), "the stored kubeconfig kept");
+        Object manifest = Map.of("Secret", List.of(Map.of("kind", "Secret", "stringData", Map.of("k", "v1"))));
+        Object back = Secrets.keepMasked("X_MANIFEST", Secrets.mask(manifest), manifest);
+        assertEquals(manifest, back, "a Secret's values kept, never the mask itself");
+    }
+
+    @Test
     void urlsAreMaskedAnywhereInAStringAllOfThemUpToTheLastAt() {
         assertEquals("redis://" + Secrets.MASK + "@host", Secrets.mask("redis://u:ab/cd@host"), "a / in the password");
         assertEquals("redis://" + Secrets.MASK + "@host", Secrets.mask("redis://u:p@ss@host"), "an @ in the password");

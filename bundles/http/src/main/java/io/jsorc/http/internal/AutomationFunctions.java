@@ -23,7 +23,7 @@ final class AutomationFunctions {
     static final String NO_KUBE = "Kubernetes is not installed: feature:install jsorc-kube";
     static final String NO_LOOP = "The JsOrc loop is not running (feature jsorc-loop)";
     /** What a value of a Secret document is shown as (as the console shows it). */
-    static final String MASK = "****";
+    static final String MASK = Secrets.MASK;
 
     private volatile ManifestApplier applier;
     private volatile AutomationProvider loop;
@@ -142,41 +142,11 @@ final class AutomationFunctions {
     }
 
     /**
-     * {@code manifest} ({@code {"Kind": [documents]}}) with every value of the {@code data} and {@code stringData}
-     * of its Secret documents shown as {@link #MASK}: a Secret's values are never sent back in plain text. A document
-     * counts as a Secret under the key {@code Secret} or by its own {@code kind}.
+     * {@code manifest} as it may be sent back: {@link Secrets#mask} hides the values of its Secret documents
+     * ({@code data}, {@code stringData}) and of secret keys, as everywhere else.
      */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> maskSecrets(Map<String, Object> manifest) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        manifest.forEach((kind, docs) -> {
-            if (docs instanceof List<?> list) {
-                List<Object> masked = new ArrayList<>(list.size());
-                for (Object doc : list) {
-                    boolean secret = doc instanceof Map<?, ?> map
-                            && ("Secret".equals(kind) || "Secret".equals(map.get("kind")));
-                    masked.add(secret ? maskSecret((Map<?, ?>) doc) : doc);
-                }
-                out.put(kind, masked);
-            } else {
-                out.put(kind, docs);
-            }
-        });
-        return out;
-    }
-
-    private static Map<String, Object> maskSecret(Map<?, ?> doc) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        doc.forEach((key, value) -> {
-            if (("data".equals(key) || "stringData".equals(key)) && value instanceof Map<?, ?> values) {
-                Map<String, Object> hidden = new LinkedHashMap<>();
-                values.keySet().forEach(k -> hidden.put(String.valueOf(k), MASK));
-                out.put(String.valueOf(key), hidden);
-            } else if (("data".equals(key) || "stringData".equals(key)) && value != null) {
-                out.put(String.valueOf(key), MASK); // not a map (Kubernetes would refuse it): hidden all the same
-            } else {
-                out.put(String.valueOf(key), value);
-            }
-        });
-        return out;
+        return (Map<String, Object>) Secrets.mask(manifest);
     }
 }

@@ -24,14 +24,20 @@ final class Kinds {
             return context.isNamespaceScoped();
         }
 
-        /**
-         * Group and kind, not the version: one object served under two versions (a kind moving from
-         * {@code v2beta2} to {@code v2}) is one object.
-         */
+        /** {@link Kinds#key}. */
         String key() {
-            String group = context.getGroup();
-            return (group == null ? "" : group) + "/" + kind;
+            return Kinds.key(apiVersion, kind);
         }
+    }
+
+    /**
+     * Group and kind, not the version: one object served under two versions (a kind moving from {@code v2beta2} to
+     * {@code v2}) is one object. Read from {@code apiVersion} ({@code group/version}, or {@code v1} for the core
+     * group), so a kind is keyed before the API server was asked anything.
+     */
+    static String key(String apiVersion, String kind) {
+        int slash = apiVersion.indexOf('/');
+        return (slash < 0 ? "" : apiVersion.substring(0, slash)) + "/" + kind;
     }
 
     private final KubernetesClient client;
@@ -75,6 +81,29 @@ final class Kinds {
         found = new Kind(apiVersion, kind, context);
         known.put(key, found);
         return found;
+    }
+
+    /** Forgets what discovery said of {@code apiVersion} (a CRD was just created). */
+    synchronized void forget(String apiVersion) {
+        discovered.remove(apiVersion);
+        known.keySet().removeIf(k -> k.startsWith(apiVersion + "/"));
+    }
+
+    /** {@code kind} in its group's preferred version, or null (the core group, or not served). */
+    synchronized Kind preferred(Kind kind) {
+        int slash = kind.apiVersion().indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        try {
+            io.fabric8.kubernetes.api.model.APIGroup group = client.getApiGroup(kind.apiVersion().substring(0, slash));
+            if (group == null || group.getPreferredVersion() == null) {
+                return null;
+            }
+            return resolve(group.getPreferredVersion().getGroupVersion(), kind.kind());
+        } catch (IllegalArgumentException | KubernetesClientException e) {
+            return null;
+        }
     }
 
     private APIResourceList discover(String apiVersion) {

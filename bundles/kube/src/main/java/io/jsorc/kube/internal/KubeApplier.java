@@ -141,15 +141,19 @@ public final class KubeApplier implements ManifestApplier {
             String namespace) throws Exception {
         String glob = manifestGlob(service);
         ReentrantLock lock = lock(glob);
-        lock.lockInterruptibly();
+        if (!lock.tryLock()) {     // the console applies it now: the tick goes on with the other services
+            return new Applied(false, glob + " is being applied by another caller: checked again at the next tick");
+        }
         try {
             // the manifest as stored now, read under the glob's lock: a RUNNING service (jsorc:check) still holds
             // the one it read at its last reset, and an apply-yaml --now may have stored a newer one meanwhile
             Map<String, Object> full = globs.exists(glob) ? stored(glob) : null;
-            if (full == null) {          // a manifest the service builds itself
-                if (manifest == null || manifest.isEmpty()) {
-                    return new Applied(true, "no manifest");
+            if (full == null) {
+                if (declaresManifest(service) || manifest == null || manifest.isEmpty()) {
+                    // its manifest glob was deleted: nothing to apply (what was applied stays in the cluster)
+                    return new Applied(true, "no manifest to apply");
                 }
+                // a manifest the service builds itself
                 full = new LinkedHashMap<>(manifest);
                 if (manifestMeta != null) {
                     manifestMeta.forEach(full::putIfAbsent);
@@ -164,7 +168,15 @@ public final class KubeApplier implements ManifestApplier {
 
     @Override
     public boolean hasManifest(String service, Map<String, Object> manifest) {
-        return (manifest != null && !manifest.isEmpty()) || globs.exists(manifestGlob(service));
+        if (globs.exists(manifestGlob(service))) {
+            return true;
+        }
+        // a declared manifest glob that is not stored (deleted): none, whatever the service read at its last reset
+        return !declaresManifest(service) && manifest != null && !manifest.isEmpty();
+    }
+
+    private boolean declaresManifest(String service) {
+        return meta.info(service).map(ServiceInfo::manifestGlob).filter(g -> g != null && !g.isBlank()).isPresent();
     }
 
     /** One apply of a manifest at a time (the loop's, the console's --now): each reads the glob under it. */
@@ -177,9 +189,21 @@ public final class KubeApplier implements ManifestApplier {
             Origin origin) {
         checkName(name);
         List<Map<String, Object>> docs = ManifestYaml.parse(yaml);
-        Map<String, Object> manifest = ManifestYaml.build(docs, stored(name), unsafeParaphrase, adopt,
-                clock.instant());
-        globs.setValue(name, manifest, null, origin);
+        Map<String, Object> manifest;
+        for (int attempt = 1; ; attempt++) {
+            // built on the version read, written only over it: two apply_yaml at once never lose each other's names
+            Optional<GlobValue> current = globs.get(name);
+            manifest = ManifestYaml.build(docs, current.map(v -> asManifest(name, v)).orElse(null), unsafeParaphrase,
+                    adopt, clock.instant());
+            try {
+                globs.setValue(name, manifest, current.map(GlobValue::revision).orElse(GlobStore.ABSENT), origin);
+                break;
+            } catch (io.jsorc.api.config.GlobException e) {
+                if (e.reason() != io.jsorc.api.config.GlobException.Reason.STALE_REVISION || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
         LOG.info("Manifest {} stored by {} ({} documents, version {}): applied by the JsOrc loop when {} is not "
                 + "RUNNING, or now with jsorc:check", name, origin.actor(), docs.size(),
                 ManifestYaml.highestVersion(manifest), serviceOf(name).orElse("its service"));
@@ -318,9 +342,36 @@ public final class KubeApplier implements ManifestApplier {
     private Reconciler.Request request(String glob, Map<String, Object> manifest, String namespace) {
         boolean unsafe = UNSAFE_PARAPHRASE.equals(manifest.get(ManifestYaml.PARAPHRASE));
         boolean adopt = Boolean.TRUE.equals(manifest.get(ManifestYaml.ADOPT));
-        return new Reconciler.Request(glob, ManifestYaml.documents(manifest),
-                Json.map(manifest, ManifestYaml.OLD_CONFIG), Json.map(manifest, ManifestYaml.OLD_API_VERSIONS),
-                namespace, unsafe, adopt, protectedKinds);
+        // the kinds of every version kept in history too: a rollback (or a manifest written by config-set) lacks
+        // the kinds only later versions had, whose objects must still be found and pruned
+        Map<String, Object> oldConfig = new LinkedHashMap<>();
+        Map<String, Object> oldApis = new LinkedHashMap<>();
+        if (Json.map(manifest, ManifestYaml.OLD_CONFIG) != null) {
+            oldConfig.putAll(Json.map(manifest, ManifestYaml.OLD_CONFIG));
+        }
+        if (Json.map(manifest, ManifestYaml.OLD_API_VERSIONS) != null) {
+            oldApis.putAll(Json.map(manifest, ManifestYaml.OLD_API_VERSIONS));
+        }
+        for (StoredGlob revision : globs.history(glob)) {
+            Object value;
+            try {
+                value = revision.json() == null ? null : globs.parse(revision.json());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (value instanceof Map<?, ?> old) {
+                for (Map.Entry<?, ?> kind : old.entrySet()) {
+                    String key = String.valueOf(kind.getKey());
+                    if (!key.startsWith("__") && kind.getValue() instanceof List<?> docs && !docs.isEmpty()
+                            && docs.get(0) instanceof Map<?, ?> doc && doc.get("apiVersion") != null) {
+                        oldConfig.putIfAbsent(key, List.of());
+                        oldApis.putIfAbsent(key, doc.get("apiVersion"));
+                    }
+                }
+            }
+        }
+        return new Reconciler.Request(glob, ManifestYaml.documents(manifest), oldConfig, oldApis, namespace, unsafe,
+                adopt, protectedKinds);
     }
 
     /** The document {@code kind}/{@code name} of the version {@code version} of {@code glob}, from its history. */
@@ -357,16 +408,16 @@ public final class KubeApplier implements ManifestApplier {
         return client.get();
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> stored(String glob) {
-        Optional<GlobValue> value = globs.get(glob);
-        if (value.isEmpty()) {
-            return null;
-        }
-        if (!(value.get().value() instanceof Map)) {
+        return globs.get(glob).map(v -> asManifest(glob, v)).orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asManifest(String glob, GlobValue value) {
+        if (!(value.value() instanceof Map)) {
             throw new IllegalArgumentException("Glob " + glob + " is not a manifest (not a JSON object)");
         }
-        return (Map<String, Object>) value.get().value();
+        return (Map<String, Object>) value.value();
     }
 
     private String namespace() {

@@ -94,7 +94,8 @@ public final class Reconciler {
             add(parts, Action.PRUNE, "pruned");
             add(parts, Action.KEPT_PROTECTED, "kept (protected: needs the paraphrase)");
             add(parts, Action.LEFT_UNOWNED, "left alone (not ours: apply with --adopt)");
-            return "version " + version + ": " + String.join(", ", parts);
+            return "version " + (version == null ? "-" : version) + ": "
+                    + (parts.isEmpty() ? "nothing" : String.join(", ", parts));
         }
 
         private void add(List<String> parts, Action action, String word) {
@@ -146,95 +147,133 @@ public final class Reconciler {
 
     private Result run(Request request, boolean write) throws Exception {
         Kinds kinds = new Kinds(client);
-        // what we want, grouped by kind in manifest order
-        Map<String, List<Desired>> byKind = new LinkedHashMap<>();
-        Map<String, Kind> kindsToList = new LinkedHashMap<>();
+        // the documents grouped by group and kind (read from apiVersion, before any discovery), in manifest order
+        Map<String, List<Map<String, Object>>> docsByKind = new LinkedHashMap<>();
+        Map<String, String> apiVersions = new LinkedHashMap<>();
         String version = null;
         for (Map<String, Object> doc : request.docs()) {
-            Desired desired = desired(kinds, doc, request);
-            byKind.computeIfAbsent(desired.kind().key(), k -> new ArrayList<>()).add(desired);
-            kindsToList.putIfAbsent(desired.kind().key(), desired.kind());
-            version = version == null || compare(desired.version(), version) > 0 ? desired.version() : version;
+            String apiVersion = ManifestYaml.text(doc.get("apiVersion"));
+            String kind = ManifestYaml.text(doc.get("kind"));
+            if (apiVersion == null || kind == null || ManifestYaml.name(doc) == null) {
+                throw new IllegalArgumentException("Manifest " + request.glob() + ": a document without apiVersion, "
+                        + "kind or metadata.name");
+            }
+            docsByKind.computeIfAbsent(Kinds.key(apiVersion, kind), k -> new ArrayList<>()).add(doc);
+            apiVersions.putIfAbsent(Kinds.key(apiVersion, kind), apiVersion);
+            String v = ManifestYaml.version(doc) == null ? "1" : ManifestYaml.version(doc);
+            version = version == null || compare(v, version) > 0 ? v : version;
+        }
+        // every kind is known before anything is written, except the kinds a CRD of this manifest defines: those are
+        // resolved once that CRD has been applied (a CRD and its resources in one manifest)
+        Set<String> definedHere = definedByCrds(request.docs());
+        Map<String, List<Desired>> byKind = new LinkedHashMap<>();
+        Map<String, Kind> kindsToList = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, Object>>> group : docsByKind.entrySet()) {
+            String kind = String.valueOf(group.getValue().get(0).get("kind"));
+            try {
+                Kind resolved = kinds.resolve(apiVersions.get(group.getKey()), kind);
+                kindsToList.put(group.getKey(), resolved);
+                byKind.put(group.getKey(), desired(resolved, group.getValue(), request));
+            } catch (IllegalArgumentException e) {
+                if (!definedHere.contains(group.getKey())) {
+                    throw e;
+                }
+            }
         }
         // kinds of earlier versions, so objects of a kind dropped entirely are pruned too
-        Set<String> oldOnly = new LinkedHashSet<>();
+        Map<String, Kind> oldOnly = new LinkedHashMap<>();
         if (request.oldConfig() != null) {
             for (String kind : request.oldConfig().keySet()) {
                 Object apiVersion = request.oldApis() == null ? null : request.oldApis().get(kind);
                 if (apiVersion == null) {
-                    apiVersion = byKind.values().stream().flatMap(List::stream)
-                            .filter(d -> d.kind().kind().equals(kind)).map(d -> d.kind().apiVersion())
-                            .findFirst().orElse(null);
+                    apiVersion = apiVersions.entrySet().stream().filter(e -> e.getKey().endsWith("/" + kind))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
                 }
                 if (apiVersion == null) {
                     LOG.warn("Manifest {}: kind {} of an earlier version has no known apiVersion: its objects are "
                             + "not pruned", request.glob(), kind);
                     continue;
                 }
+                String key = Kinds.key(String.valueOf(apiVersion), kind);
+                if (docsByKind.containsKey(key) || oldOnly.containsKey(key)) {
+                    continue;
+                }
                 try {
-                    Kind k = kinds.resolve(String.valueOf(apiVersion), kind);
-                    if (!kindsToList.containsKey(k.key())) {
-                        kindsToList.put(k.key(), k);
-                        oldOnly.add(k.key());
-                    }
+                    oldOnly.put(key, kinds.resolve(String.valueOf(apiVersion), kind));
                 } catch (IllegalArgumentException e) {
                     LOG.info("Manifest {}: kind {} of an earlier version is no longer served: nothing of it to prune",
                             request.glob(), kind);
                 }
             }
         }
-        // what we own now: one LIST per kind (and namespace)
         Map<String, Map<String, Object>> owned = new LinkedHashMap<>();
-        for (Kind kind : kindsToList.values()) {
+        Set<String> wanted = new LinkedHashSet<>();
+        List<Step> steps = Collections.synchronizedList(new ArrayList<>());
+        int objects = 0;
+        for (Map.Entry<String, List<Map<String, Object>>> group : docsByKind.entrySet()) {
+            objects += group.getValue().size();
+            List<Desired> desired = byKind.get(group.getKey());
+            if (desired == null) {
+                // defined by a CRD of this manifest, applied just above
+                String apiVersion = apiVersions.get(group.getKey());
+                String kindName = String.valueOf(group.getValue().get(0).get("kind"));
+                if (!write) {
+                    for (Map<String, Object> doc : group.getValue()) {
+                        steps.add(new Step(Action.CREATE, kindName, null, ManifestYaml.name(doc), List.of(
+                                "(its CRD is created first by this manifest)")));
+                    }
+                    continue;
+                }
+                kinds.forget(apiVersion);
+                Kind resolved;
+                try {
+                    resolved = kinds.resolve(apiVersion, kindName);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("Kind " + kindName + " of " + apiVersion + " is not served yet "
+                            + "(its CRD was just created): applied at the next try");
+                }
+                kindsToList.put(group.getKey(), resolved);
+                desired = desired(resolved, group.getValue(), request);
+                byKind.put(group.getKey(), desired);
+            }
+            Kind kind = kindsToList.get(group.getKey());
             Set<String> namespaces = new LinkedHashSet<>();
             if (kind.namespaced()) {
                 namespaces.add(request.namespace());
-                byKind.getOrDefault(kind.key(), List.of()).forEach(d -> namespaces.add(d.namespace()));
+                desired.forEach(d -> namespaces.add(d.namespace()));
             } else {
                 namespaces.add(null);
             }
             for (String namespace : namespaces) {
-                List<Map<String, Object>> found;
-                try {
-                    found = listOwned(kind, namespace, request);
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 404 || !oldOnly.contains(kind.key())) {
-                        throw e;
-                    }
-                    // a kind only earlier versions had, no longer served: nothing of it to prune
-                    LOG.info("Manifest {}: kind {} of an earlier version is no longer served ({}): nothing of it "
-                            + "to prune", request.glob(), kind.kind(), kind.apiVersion());
-                    continue;
-                }
-                for (Map<String, Object> live : found) {
+                for (Map<String, Object> live : listOwned(kind, namespace, request)) {
                     owned.put(kind.key() + "|" + namespace(live) + "|" + name(live), live);
                 }
             }
-        }
-        List<Step> steps = Collections.synchronizedList(new ArrayList<>());
-        int objects = 0;
-        for (List<Desired> group : byKind.values()) {
-            objects += group.size();
+            desired.forEach(d -> wanted.add(d.key()));
             List<CompletableFuture<Void>> pending = new ArrayList<>();
-            for (Desired desired : group) {
-                Map<String, Object> live = owned.get(desired.key());
+            for (Desired one : desired) {
+                Map<String, Object> live = owned.get(one.key());
                 if (write) {
                     pending.add(CompletableFuture.runAsync(() -> {
                         try {
-                            steps.add(applyOne(desired, live, request));
+                            steps.add(applyOne(one, live, request));
                         } catch (Exception e) {
                             throw new CompletionException(e);
                         }
                     }, writers));
                 } else {
-                    steps.add(planOne(desired, live, request));
+                    steps.add(planOne(one, live, request));
                 }
             }
             awaitAll(pending);
         }
+        for (Map.Entry<String, Kind> old : oldOnly.entrySet()) {
+            Kind kind = listOldKind(kinds, old.getValue(), request, owned);
+            if (kind != null) {
+                kindsToList.put(old.getKey(), kind);
+            }
+        }
         // prune: ours, no longer wanted; kinds in reverse order (dependents first)
-        Set<String> wanted = new LinkedHashSet<>();
-        byKind.values().forEach(g -> g.forEach(d -> wanted.add(d.key())));
         List<Map.Entry<String, Map<String, Object>>> unwanted = new ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> e : owned.entrySet()) {
             if (!wanted.contains(e.getKey())) {
@@ -250,17 +289,68 @@ public final class Reconciler {
         return new Result(ordered, version, objects);
     }
 
-    private Desired desired(Kinds kinds, Map<String, Object> doc, Request request) {
+    /**
+     * Lists what we own of a kind only earlier versions had, into {@code owned}; returns the kind listed, or null.
+     * Not served in the version recorded any more (404): its group's preferred version (a kind that moved on,
+     * {@code v2beta2} → {@code v2}); not served at all: nothing of it to prune.
+     */
+    private Kind listOldKind(Kinds kinds, Kind kind, Request request, Map<String, Map<String, Object>> owned) {
+        Kind listed = kind;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                for (Map<String, Object> live : listOwned(listed, listed.namespaced() ? request.namespace() : null,
+                        request)) {
+                    owned.put(listed.key() + "|" + namespace(live) + "|" + name(live), live);
+                }
+                return listed;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+                Kind preferred = attempt == 0 ? kinds.preferred(listed) : null;
+                if (preferred == null || preferred.apiVersion().equals(listed.apiVersion())) {
+                    break;
+                }
+                listed = preferred;
+            }
+        }
+        LOG.info("Manifest {}: kind {} of an earlier version is no longer served ({}): nothing of it to prune",
+                request.glob(), kind.kind(), kind.apiVersion());
+        return null;
+    }
+
+    /** The group/kind keys the CustomResourceDefinitions among {@code docs} define. */
+    private static Set<String> definedByCrds(List<Map<String, Object>> docs) {
+        Set<String> defined = new LinkedHashSet<>();
+        for (Map<String, Object> doc : docs) {
+            if ("CustomResourceDefinition".equals(doc.get("kind"))
+                    && Json.at(doc, "spec", "group") instanceof String group
+                    && Json.at(doc, "spec", "names", "kind") instanceof String kind) {
+                defined.add(group + "/" + kind);
+            }
+        }
+        return defined;
+    }
+
+    /** The documents of one kind, resolved; the same object twice is refused (its writes would race). */
+    private List<Desired> desired(Kind kind, List<Map<String, Object>> docs, Request request) {
+        List<Desired> out = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (Map<String, Object> doc : docs) {
+            Desired one = desired(kind, doc, request);
+            if (!keys.add(one.key())) {
+                throw new IllegalArgumentException("Manifest " + request.glob() + ": " + one.where()
+                        + " appears twice");
+            }
+            out.add(one);
+        }
+        return out;
+    }
+
+    private Desired desired(Kind kind, Map<String, Object> doc, Request request) {
         @SuppressWarnings("unchecked")
         Map<String, Object> body = (Map<String, Object>) substitute(Json.copy(doc), request.namespace());
-        String apiVersion = ManifestYaml.text(body.get("apiVersion"));
-        String kindName = ManifestYaml.text(body.get("kind"));
         String name = ManifestYaml.name(body);
-        if (apiVersion == null || kindName == null || name == null) {
-            throw new IllegalArgumentException("Manifest " + request.glob() + ": a document without apiVersion, kind "
-                    + "or metadata.name");
-        }
-        Kind kind = kinds.resolve(apiVersion, kindName);
         Map<String, Object> metadata = Json.mapIn(body, "metadata");
         String namespace = null;
         if (kind.namespaced()) {
@@ -454,8 +544,9 @@ public final class Reconciler {
     private Step patch(Desired desired, Map<String, Object> live, Request request, Action action) throws Exception {
         Map<String, Object> current = live;
         for (int attempt = 1; ; attempt++) {
-            Map<String, Object> patch = MergePatch.diff(lastApplied(desired, current, request),
-                    withLastApplied(desired), current);
+            // adopting: two-way, nothing removed (what someone else applied there is not ours to take away)
+            Map<String, Object> patch = MergePatch.diff(action == Action.ADOPT ? null
+                    : lastApplied(desired, current, request), withLastApplied(desired), current);
             List<String> fields = visible(patch, current);
             List<Map<String, Object>> ops = new ArrayList<>(MergePatch.operations(patch, current));
             // the version read: the API server refuses the patch (409) when the object changed since
@@ -464,7 +555,7 @@ public final class Reconciler {
             String body = json.asJson(ops);
             if (!quiet) {
                 LOG.info("Patching {} for `{}` with namespace `{}`", desired.kind().kind(), desired.name(),
-                        desired.namespace());
+                        desired.namespace() == null ? "" : desired.namespace());
             }
             try {
                 gate.write("patch " + desired.where(), () -> resource(desired.kind(), desired.namespace(),
@@ -505,7 +596,7 @@ public final class Reconciler {
         GenericKubernetesResource resource = json.convertValue(body, GenericKubernetesResource.class);
         if (!quiet) {
             LOG.info("Creating {} for `{}` with namespace `{}`", desired.kind().kind(), desired.name(),
-                    desired.namespace());
+                    desired.namespace() == null ? "" : desired.namespace());
         }
         try {
             GenericKubernetesResource created = gate.write("create " + desired.where(),
@@ -531,7 +622,8 @@ public final class Reconciler {
         }
         if (write) {
             if (!quiet) {
-                LOG.info("Deleting {} for `{}` with namespace `{}`", kind.kind(), name, namespace);
+                LOG.info("Deleting {} for `{}` with namespace `{}`", kind.kind(), name,
+                        namespace == null ? "" : namespace);
             }
             gate.write("delete " + kind.kind() + " " + name, () -> resource(kind, namespace, name).delete());
         }
@@ -545,13 +637,15 @@ public final class Reconciler {
      */
     private static boolean namedBefore(Request request, Kind kind, String name) {
         return request.oldConfig() != null && request.oldConfig().get(kind.kind()) instanceof List<?> names
-                && names.contains(name);
+                && names.stream().anyMatch(n -> name.equals(substitute(String.valueOf(n), request.namespace())));
     }
 
     private void reportUnowned(Desired desired, Map<String, Object> live) {
         Object owner = Json.at(live, "metadata", "labels", OWNER);
+        Object namespace = Json.at(live, "metadata", "labels", OWNER_NAMESPACE);
         LOG.warn("{} exists and is not ours ({}): left unchanged; apply with --adopt to take it over",
-                desired.where(), owner == null ? "no " + OWNER + " label" : OWNER + "=" + owner);
+                desired.where(), owner == null ? "no " + OWNER + " label"
+                        : OWNER + "=" + owner + ", " + OWNER_NAMESPACE + "=" + namespace);
     }
 
     // ------------------------------------------------------------------ the API server

@@ -199,4 +199,24 @@ class KubeApplierTest {
         assertTrue(Fixture.drain(server).stream().allMatch(r -> r.startsWith("GET ")));
         assertEquals(revision, kit.globs().get("DEMO_MANIFEST").orElseThrow().revision(), "nothing stored");
     }
+
+    @Test
+    void aRollbackStillPrunesKindsOnlyLaterVersionsHad() throws Exception {
+        Map<String, Object> v1 = applier.applyYaml("DEMO_MANIFEST", APP, "", false, TestKit.TEST);
+        applier.applyNow("DEMO_MANIFEST");
+        applier.applyYaml("DEMO_MANIFEST", APP + """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: extra}
+                spec: {ports: [{port: 80}]}
+                """, "", false, TestKit.TEST);
+        applier.applyNow("DEMO_MANIFEST");
+        assertNotNull(client.services().inNamespace(NS).withName("extra").get());
+
+        kit.globs().setValue("DEMO_MANIFEST", v1, null, TestKit.TEST);      // as config-rollback writes it
+        applier.applyNow("DEMO_MANIFEST");
+
+        assertNull(client.services().inNamespace(NS).withName("extra").get(), "the Service kind came from history");
+    }
 }

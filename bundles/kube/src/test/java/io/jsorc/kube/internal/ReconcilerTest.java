@@ -185,7 +185,7 @@ class ReconcilerTest {
     @Test
     void anObjectThatIsNotOursIsLeftAloneUnlessAdoptedAndNeverPruned() throws Exception {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("shared")
-                .endMetadata().addToData("x", "theirs").build()).create();
+                .endMetadata().addToData("x", "theirs").addToData("y", "kept").build()).create();
         client.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("old").endMetadata().build()).create();
         Map<String, Object> v1 = manifest(configMap("shared", "x: ours"), null, "", false);
@@ -200,6 +200,7 @@ class ReconcilerTest {
         assertEquals(1, adopted.count(Reconciler.Action.ADOPT), adopted.toString());
         ConfigMap shared = client.configMaps().inNamespace(NS).withName("shared").get();
         assertEquals("ours", shared.getData().get("x"));
+        assertEquals("kept", shared.getData().get("y"), "adopting is two-way: nothing removed");
         assertEquals(Fixture.GLOB, shared.getMetadata().getLabels().get(Reconciler.OWNER));
 
         // a previous version naming an object we do not own: never deleted, even with the paraphrase
@@ -442,5 +443,65 @@ class ReconcilerTest {
         Reconciler.Step update = reconciler.apply(request(v2)).steps().get(0);
         assertTrue(update.fields().stream().noneMatch(f -> f.contains("hunter2") || f.contains(": \"t\"")),
                 update.fields().toString());
+    }
+
+    @Test
+    void aCrdAndItsResourcesInOneManifestTheResourcesAfterTheCrd() throws Exception {
+        io.fabric8.kubernetes.api.model.APIResourceList none = new APIResourceListBuilder()
+                .withGroupVersion("example.io/v1").build();
+        server.expect().get().withPath("/apis/example.io/v1").andReturn(200, none).once();
+        server.expect().get().withPath("/apis/example.io/v1").andReturn(200, new APIResourceListBuilder()
+                .withGroupVersion("example.io/v1").addToResources(new APIResourceBuilder().withName("gadgets")
+                        .withKind("Gadget").withNamespaced(true).withVerbs("get", "list", "create").build()).build())
+                .always();
+        String yaml = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.example.io}
+                spec:
+                  group: example.io
+                  scope: Namespaced
+                  names: {kind: Gadget, plural: gadgets, singular: gadget}
+                  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
+                ---
+                apiVersion: example.io/v1
+                kind: Gadget
+                metadata: {name: g1}
+                spec: {size: 1}
+                """;
+        Map<String, Object> v1 = manifest(yaml, null, "", false);
+
+        Reconciler.Result result = reconciler.apply(request(v1));
+
+        assertEquals(2, result.count(Reconciler.Action.CREATE), result.toString());
+        ResourceDefinitionContext gadgets = new ResourceDefinitionContext.Builder().withGroup("example.io")
+                .withVersion("v1").withKind("Gadget").withPlural("gadgets").withNamespaced(true).build();
+        assertNotNull(client.genericKubernetesResources(gadgets).inNamespace(NS).withName("g1").get());
+    }
+
+    @Test
+    void theSameObjectTwiceIsRefusedBeforeAnyWrite() {
+        Map<String, Object> v1 = manifest(configMap("x", "k: a") + configMap("x", "k: b")
+                .replace("name: x", "name: x\n  namespace: " + NS), null, "", false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> reconciler.apply(request(v1)));
+        assertTrue(e.getMessage().contains("appears twice"), e.getMessage());
+        assertEquals(0, gate.writes());
+    }
+
+    @Test
+    void theParaphraseDeletesAProtectedObjectNamedWithThePlaceholder() throws Exception {
+        String volume = """
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: "data-${jsorc.namespace}"}
+                spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /tmp/x}}
+                ---
+                """;
+        Map<String, Object> v1 = manifest(configMap("c", "k: v") + volume, null, "", false);
+        reconciler.apply(request(v1));
+        Map<String, Object> v2 = manifest(configMap("c", "k: v"), v1, "I know what I'm doing!", false);
+        Reconciler.Result result = reconciler.apply(request(v2));
+        assertEquals(1, result.count(Reconciler.Action.PRUNE), result.toString());
+        assertNull(client.persistentVolumes().withName("data-" + NS).get());
     }
 }

@@ -39,8 +39,8 @@ public class ApplyYamlCommand implements Action {
             + "delete protected kinds (PersistentVolumeClaim, ...)")
     String paraphrase = "";
 
-    @Option(name = "--adopt", description = "This version may take over objects that exist without "
-            + "jsorc.io/owner=NAME")
+    @Option(name = "--adopt", description = "This version may take over objects that exist and are not ours (without "
+            + "jsorc.io/owner=NAME and jsorc.io/namespace=<META_CONFIG.namespace>)")
     boolean adopt;
 
     @Option(name = "--now", description = "Apply at once, whatever the service's state")

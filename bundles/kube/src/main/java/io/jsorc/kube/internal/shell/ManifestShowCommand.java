@@ -2,6 +2,7 @@ package io.jsorc.kube.internal.shell;
 
 import io.jsorc.api.config.GlobStore;
 import io.jsorc.api.config.GlobValue;
+import io.jsorc.api.config.Secrets;
 import java.io.PrintStream;
 import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
@@ -27,11 +28,14 @@ public class ManifestShowCommand implements Action {
     @Override
     public Object execute() throws Exception {
         return Console.guard(() -> {
+            if (!name.endsWith("_MANIFEST")) {
+                throw new IllegalArgumentException("Not a manifest glob name: " + name + " (expected <NAME>_MANIFEST)");
+            }
             Optional<GlobValue> value = globs.get(name);
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("No manifest " + name);
             }
-            out.println(globs.toJson(Masks.secrets(value.get().value())));
+            out.println(Secrets.maskedJson(value.get()));
             out.println("revision " + value.get().revision() + ", " + value.get().stored().time() + " by "
                     + value.get().stored().origin());
         });

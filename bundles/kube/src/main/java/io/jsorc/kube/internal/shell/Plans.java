@@ -22,7 +22,8 @@ final class Plans {
             };
             String why = switch (step.action()) {
                 case KEPT_PROTECTED -> " (protected kind: deleted only with --unsafe-paraphrase)";
-                case LEFT_UNOWNED -> " (exists without jsorc.io/owner: left alone; --adopt takes it over)";
+                case LEFT_UNOWNED -> " (exists, not ours — no jsorc.io/owner and jsorc.io/namespace of this "
+                        + "platform: left alone; --adopt takes it over)";
                 default -> "";
             };
             if (step.action() != Reconciler.Action.UNCHANGED) {
