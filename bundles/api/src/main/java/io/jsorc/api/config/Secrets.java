@@ -66,10 +66,10 @@ public final class Secrets {
     /**
      * Whether the value at {@code key} of {@code map} is secret: a secret key ({@link #isSecretKey}), the values of a
      * Kubernetes {@code Secret} object ({@code data}, {@code stringData} of a map whose {@code kind} is
-     * {@code Secret}: the documents of a manifest), or a kubeconfig ({@code config} beside {@code in_cluster}:
-     * {@code META_CONFIG.kubernetes}).
+     * {@code Secret}: the documents of a manifest), or a kubeconfig ({@code config} of the map under
+     * {@code kubernetes}: {@code META_CONFIG.kubernetes.config}).
      */
-    private static boolean isSecretEntry(Map<?, ?> map, String key) {
+    private static boolean isSecretEntry(String parent, Map<?, ?> map, String key) {
         if ("Secret".equals(key) && map.get(key) instanceof List<?> docs && !docs.isEmpty() && docs.stream()
                 .allMatch(d -> d instanceof Map<?, ?> doc && "Secret".equals(doc.get("kind")))) {
             return false;   // a manifest's Secret documents: their names show, their values are masked (below)
@@ -80,7 +80,7 @@ public final class Secrets {
         if (("data".equals(key) || "stringData".equals(key)) && "Secret".equals(map.get("kind"))) {
             return true;
         }
-        return "config".equals(key) && map.containsKey("in_cluster");
+        return "config".equals(key) && "kubernetes".equals(parent);
     }
 
     /**
@@ -95,7 +95,7 @@ public final class Secrets {
     }
 
     private static Object mask(Object value, boolean secret) {
-        return mapLeaves(value, secret, Secrets::maskLeaf);
+        return mapLeaves(value, null, secret, Secrets::maskLeaf);
     }
 
     private static Object maskLeaf(Object value, boolean secret) {
@@ -161,16 +161,17 @@ public final class Secrets {
      * A copy of {@code value} with every leaf (not a map or list) replaced by {@code leaf(value, secret)}, where
      * {@code secret} says whether the leaf lies under a secret key (or {@code secret} was already true).
      */
-    private static Object mapLeaves(Object value, boolean secret, BiFunction<Object, Boolean, Object> leaf) {
+    private static Object mapLeaves(Object value, String parent, boolean secret,
+            BiFunction<Object, Boolean, Object> leaf) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k),
-                    mapLeaves(v, secret || isSecretEntry(map, String.valueOf(k)), leaf)));
+            map.forEach((k, v) -> copy.put(String.valueOf(k), mapLeaves(v, String.valueOf(k),
+                    secret || isSecretEntry(parent, map, String.valueOf(k)), leaf)));
             return copy;
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>();
-            list.forEach(item -> copy.add(mapLeaves(item, secret, leaf)));
+            list.forEach(item -> copy.add(mapLeaves(item, parent, secret, leaf)));
             return copy;
         }
         return leaf.apply(value, secret);
@@ -272,8 +273,8 @@ public final class Secrets {
      *         stored there (a new key, a list that changed length): nothing would be kept, and a mask is no secret
      */
     public static Object keepMasked(String name, Object incoming, Object stored) {
-        Object kept = keepMasked(incoming, stored, isSecretKey(name));
-        String unmatched = unmatchedMask(kept, isSecretKey(name), name);
+        Object kept = keepMasked(incoming, stored, null, isSecretKey(name));
+        String unmatched = unmatchedMask(kept, null, isSecretKey(name), name);
         if (unmatched != null) {
             throw new IllegalArgumentException(unmatched + " is " + MASK + ", which stands for a stored secret, but "
                     + "none is stored there: send the value itself");
@@ -281,17 +282,28 @@ public final class Secrets {
         return kept;
     }
 
-    private static Object keepMasked(Object incoming, Object stored, boolean secret) {
+    private static Object keepMasked(Object incoming, Object stored, String parent, boolean secret) {
         if (incoming instanceof Map<?, ?> map && stored instanceof Map<?, ?> old) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k),
-                    keepMasked(v, old.get(k), secret || isSecretEntry(map, String.valueOf(k)))));
+            map.forEach((k, v) -> copy.put(String.valueOf(k), keepMasked(v, old.get(k), String.valueOf(k),
+                    secret || isSecretEntry(parent, map, String.valueOf(k)))));
             return copy;
         }
-        if (incoming instanceof List<?> list && stored instanceof List<?> old && list.size() == old.size()) {
+        if (incoming instanceof List<?> list && stored instanceof List<?> old) {
+            // Kubernetes objects (a manifest's documents) are matched by kind, namespace and name, not position:
+            // reordering, adding or removing one keeps every other's stored secrets where they belong
+            Map<String, Object> byIdentity = new LinkedHashMap<>();
+            old.forEach(o -> {
+                String id = identity(o);
+                if (id != null) {
+                    byIdentity.putIfAbsent(id, o);
+                }
+            });
             List<Object> copy = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
-                copy.add(keepMasked(list.get(i), old.get(i), secret));
+                String id = identity(list.get(i));
+                Object match = id != null ? byIdentity.get(id) : list.size() == old.size() ? old.get(i) : null;
+                copy.add(match == null ? list.get(i) : keepMasked(list.get(i), match, parent, secret));
             }
             return copy;
         }
@@ -303,18 +315,28 @@ public final class Secrets {
     }
 
     /** Where {@code value} still holds a mask in a secret place, or null. */
-    private static String unmatchedMask(Object value, boolean secret, String path) {
+    /** {@code kind/namespace/name} of a Kubernetes object, or null for anything else. */
+    private static String identity(Object value) {
+        if (value instanceof Map<?, ?> map && map.get("kind") instanceof String kind
+                && map.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String name) {
+            return kind + "/" + metadata.get("namespace") + "/" + name;
+        }
+        return null;
+    }
+
+    private static String unmatchedMask(Object value, String parent, boolean secret, String path) {
         if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 String key = String.valueOf(entry.getKey());
-                String found = unmatchedMask(entry.getValue(), secret || isSecretEntry(map, key), path + "." + key);
+                String found = unmatchedMask(entry.getValue(), key, secret || isSecretEntry(parent, map, key),
+                        path + "." + key);
                 if (found != null) {
                     return found;
                 }
             }
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                String found = unmatchedMask(list.get(i), secret, path + "[" + i + "]");
+                String found = unmatchedMask(list.get(i), parent, secret, path + "[" + i + "]");
                 if (found != null) {
                     return found;
                 }
@@ -345,7 +367,7 @@ public final class Secrets {
      * @throws IllegalArgumentException naming the reference when a variable is not set or a file cannot be read
      */
     public static Object resolve(Object value) {
-        return mapLeaves(value, false, (leaf, secret) -> resolveLeaf(leaf));
+        return mapLeaves(value, null, false, (leaf, secret) -> resolveLeaf(leaf));
     }
 
     private static Object resolveLeaf(Object value) {

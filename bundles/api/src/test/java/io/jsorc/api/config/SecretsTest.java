@@ -82,6 +82,13 @@ class SecretsTest {
         Object manifest = Map.of("Secret", List.of(Map.of("kind", "Secret", "stringData", Map.of("k", "v1"))));
         Object back = Secrets.keepMasked("X_MANIFEST", Secrets.mask(manifest), manifest);
         assertEquals(manifest, back, "a Secret's values kept, never the mask itself");
+        Map<String, Object> a = Map.of("kind", "Secret", "metadata", Map.of("name", "a"), "data", Map.of("k", "A"));
+        Map<String, Object> b = Map.of("kind", "Secret", "metadata", Map.of("name", "b"), "data", Map.of("k", "B"));
+        Object swapped = Secrets.keepMasked("X_MANIFEST", Secrets.mask(Map.of("Secret", List.of(b, a))),
+                Map.of("Secret", List.of(a, b)));
+        assertEquals(Map.of("Secret", List.of(b, a)), swapped, "matched by name, not position");
+        assertTrue(Secrets.maskedJson("OTHER", Map.of("in_cluster", true, "config", "plain")).contains("plain"),
+                "only META_CONFIG.kubernetes.config by its path");
     }
 
     @Test

@@ -90,17 +90,18 @@ final class Kinds {
     }
 
     /** {@code kind} in its group's preferred version, or null (the core group, or not served). */
-    synchronized Kind preferred(Kind kind) {
-        int slash = kind.apiVersion().indexOf('/');
+    synchronized Kind preferred(String apiVersion, String kind) {
+        int slash = apiVersion.indexOf('/');
         if (slash < 0) {
             return null;
         }
         try {
-            io.fabric8.kubernetes.api.model.APIGroup group = client.getApiGroup(kind.apiVersion().substring(0, slash));
-            if (group == null || group.getPreferredVersion() == null) {
+            io.fabric8.kubernetes.api.model.APIGroup group = client.getApiGroup(apiVersion.substring(0, slash));
+            if (group == null || group.getPreferredVersion() == null
+                    || apiVersion.equals(group.getPreferredVersion().getGroupVersion())) {
                 return null;
             }
-            return resolve(group.getPreferredVersion().getGroupVersion(), kind.kind());
+            return resolve(group.getPreferredVersion().getGroupVersion(), kind);
         } catch (IllegalArgumentException | KubernetesClientException e) {
             return null;
         }

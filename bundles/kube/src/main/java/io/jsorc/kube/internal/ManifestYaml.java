@@ -153,6 +153,10 @@ public final class ManifestYaml {
             Map<String, Object> metadata = (Map<String, Object>) copy.get("metadata");
             SERVER_FIELDS.forEach(metadata::remove);      // an export of a live object applies as its spec
             copy.remove("status");
+            if (metadata.get("annotations") instanceof Map<?, ?> annotations) {
+                // kubectl's own record of an export: a Secret's values in clear, and never ours to apply
+                annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+            }
             Map<String, Object> labels = metadata.get("labels") == null ? new LinkedHashMap<>()
                     : (Map<String, Object>) metadata.get("labels");
             Object given = labels.get(VERSION_LABEL);

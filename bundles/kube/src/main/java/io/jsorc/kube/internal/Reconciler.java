@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.jsorc.api.config.Secrets;
 import io.jsorc.kube.internal.Kinds.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -165,18 +166,31 @@ public final class Reconciler {
         }
         // every kind is known before anything is written, except the kinds a CRD of this manifest defines: those are
         // resolved once that CRD has been applied (a CRD and its resources in one manifest)
-        Set<String> definedHere = definedByCrds(request.docs());
+        Map<String, Set<String>> definedHere = definedByCrds(request.docs());
         Map<String, List<Desired>> byKind = new LinkedHashMap<>();
         Map<String, Kind> kindsToList = new LinkedHashMap<>();
+        boolean crdsPassed = false;
         for (Map.Entry<String, List<Map<String, Object>>> group : docsByKind.entrySet()) {
             String kind = String.valueOf(group.getValue().get(0).get("kind"));
+            String apiVersion = apiVersions.get(group.getKey());
+            crdsPassed |= group.getKey().equals(CRD_KEY);
             try {
-                Kind resolved = kinds.resolve(apiVersions.get(group.getKey()), kind);
+                Kind resolved = kinds.resolve(apiVersion, kind);
                 kindsToList.put(group.getKey(), resolved);
                 byKind.put(group.getKey(), desired(resolved, group.getValue(), request));
             } catch (IllegalArgumentException e) {
-                if (!definedHere.contains(group.getKey())) {
+                Set<String> versions = definedHere.get(group.getKey());
+                if (versions == null) {
                     throw e;
+                }
+                String served = apiVersion.substring(apiVersion.indexOf('/') + 1);
+                if (!versions.contains(served)) {
+                    throw new IllegalArgumentException("Manifest " + request.glob() + ": " + kind + " in " + apiVersion
+                            + ", but its CustomResourceDefinition here serves versions " + versions);
+                }
+                if (!crdsPassed) {
+                    throw new IllegalArgumentException("Manifest " + request.glob() + ": " + kind + " comes before "
+                            + "the CustomResourceDefinition that defines it: put the CRD first");
                 }
             }
         }
@@ -201,8 +215,14 @@ public final class Reconciler {
                 try {
                     oldOnly.put(key, kinds.resolve(String.valueOf(apiVersion), kind));
                 } catch (IllegalArgumentException e) {
-                    LOG.info("Manifest {}: kind {} of an earlier version is no longer served: nothing of it to prune",
-                            request.glob(), kind);
+                    // that version is gone: the group's preferred one (a CRD's kind that moved on)
+                    Kind preferred = kinds.preferred(String.valueOf(apiVersion), kind);
+                    if (preferred != null) {
+                        oldOnly.put(key, preferred);
+                    } else {
+                        LOG.info("Manifest {}: kind {} of an earlier version is no longer served: nothing of it to "
+                                + "prune", request.glob(), kind);
+                    }
                 }
             }
         }
@@ -304,10 +324,17 @@ public final class Reconciler {
                 }
                 return listed;
             } catch (KubernetesClientException e) {
+                if (e.getCode() == 401 || e.getCode() == 403) {
+                    // not allowed to list a kind only earlier versions had: nothing of it pruned, the rest goes on
+                    LOG.warn("Manifest {}: not allowed to list {} ({}) of an earlier version: its objects are not "
+                            + "pruned (grant list on it, or delete them by hand)", request.glob(), listed.kind(),
+                            listed.apiVersion());
+                    return null;
+                }
                 if (e.getCode() != 404) {
                     throw e;
                 }
-                Kind preferred = attempt == 0 ? kinds.preferred(listed) : null;
+                Kind preferred = attempt == 0 ? kinds.preferred(listed.apiVersion(), listed.kind()) : null;
                 if (preferred == null || preferred.apiVersion().equals(listed.apiVersion())) {
                     break;
                 }
@@ -319,14 +346,23 @@ public final class Reconciler {
         return null;
     }
 
-    /** The group/kind keys the CustomResourceDefinitions among {@code docs} define. */
-    private static Set<String> definedByCrds(List<Map<String, Object>> docs) {
-        Set<String> defined = new LinkedHashSet<>();
+    private static final String CRD_KEY = "apiextensions.k8s.io/CustomResourceDefinition";
+
+    /** The group/kind keys the CustomResourceDefinitions among {@code docs} define, with the versions they serve. */
+    private static Map<String, Set<String>> definedByCrds(List<Map<String, Object>> docs) {
+        Map<String, Set<String>> defined = new LinkedHashMap<>();
         for (Map<String, Object> doc : docs) {
             if ("CustomResourceDefinition".equals(doc.get("kind"))
                     && Json.at(doc, "spec", "group") instanceof String group
                     && Json.at(doc, "spec", "names", "kind") instanceof String kind) {
-                defined.add(group + "/" + kind);
+                Set<String> versions = defined.computeIfAbsent(group + "/" + kind, k -> new LinkedHashSet<>());
+                if (Json.at(doc, "spec", "versions") instanceof List<?> list) {
+                    for (Object v : list) {
+                        if (v instanceof Map<?, ?> m && m.get("name") != null && !Boolean.FALSE.equals(m.get("served"))) {
+                            versions.add(String.valueOf(m.get("name")));
+                        }
+                    }
+                }
             }
         }
         return defined;
@@ -538,7 +574,11 @@ public final class Reconciler {
             }
             return MergePatch.describe(shown, null, json::asJson);
         }
-        return MergePatch.describe(shown, live, json::asJson);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> maskedShown = (Map<String, Object>) Secrets.mask(shown);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> maskedLive = (Map<String, Object>) Secrets.mask(live);
+        return MergePatch.describe(maskedShown, maskedLive, json::asJson);     // secret keys never show
     }
 
     private Step patch(Desired desired, Map<String, Object> live, Request request, Action action) throws Exception {

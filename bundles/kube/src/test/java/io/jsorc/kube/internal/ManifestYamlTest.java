@@ -153,12 +153,14 @@ class ManifestYamlTest {
                   creationTimestamp: 2026-01-01T00:00:00Z
                   managedFields: [{manager: kubectl}]
                   generation: 3
-                  annotations: {keep: me}
+                  annotations: {keep: me, kubectl.kubernetes.io/last-applied-configuration: '{"data":{"k":"v"}}'}
                 data: {k: v}
                 status: {phase: Whatever}
                 """), null, "", false, Instant.now());
         Map<?, ?> doc = (Map<?, ?>) ((List<?>) manifest.get("ConfigMap")).get(0);
         assertEquals(List.of("name", "annotations", "labels"), List.copyOf(((Map<?, ?>) doc.get("metadata")).keySet()));
         assertFalse(doc.containsKey("status"));
+        assertEquals(Map.of("keep", "me"), ((Map<?, ?>) doc.get("metadata")).get("annotations"),
+                "kubectl's record of an export dropped");
     }
 }

@@ -504,4 +504,60 @@ class ReconcilerTest {
         assertEquals(1, result.count(Reconciler.Action.PRUNE), result.toString());
         assertNull(client.persistentVolumes().withName("data-" + NS).get());
     }
+
+    @Test
+    void aResourceBeforeItsCrdOrInAVersionTheCrdDoesNotServeIsRefusedAtOnce() {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gizmos.example.io}
+                spec:
+                  group: example.io
+                  scope: Namespaced
+                  names: {kind: Gizmo, plural: gizmos}
+                  versions: [{name: v1, served: true, storage: true}]
+                ---
+                """;
+        String gizmo = "apiVersion: example.io/%s\nkind: Gizmo\nmetadata: {name: g}\n---\n";
+        Map<String, Object> before = manifest(gizmo.formatted("v1") + crd, null, "", false);
+        IllegalArgumentException first = assertThrows(IllegalArgumentException.class,
+                () -> reconciler.apply(request(before)));
+        assertTrue(first.getMessage().contains("put the CRD first"), first.getMessage());
+        Map<String, Object> version = manifest(crd + gizmo.formatted("v2"), null, "", false);
+        IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+                () -> reconciler.apply(request(version)));
+        assertTrue(second.getMessage().contains("serves versions [v1]"), second.getMessage());
+        assertEquals(0, gate.writes());
+    }
+
+    @Test
+    void thePlanNeverShowsTheValueOfASecretKey() throws Exception {
+        Map<String, Object> v1 = manifest(configMap("c", "DB_PASSWORD: old-pass\nmode: a"), null, "", false);
+        reconciler.apply(request(v1));
+        Map<String, Object> v2 = manifest(configMap("c", "DB_PASSWORD: new-pass\nmode: b"), v1, "", false);
+        Reconciler.Step update = reconciler.plan(request(v2)).steps().get(0);
+        assertTrue(update.fields().contains("data.mode: \"a\" → \"b\""), update.fields().toString());
+        assertTrue(update.fields().stream().noneMatch(f -> f.contains("old-pass") || f.contains("new-pass")),
+                update.fields().toString());
+    }
+
+    @Test
+    void aKindOfAnEarlierVersionWeMayNotListIsSkippedNotABlocker() throws Exception {
+        Map<String, Object> v1 = manifest(configMap("c", "k: v") + """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s}
+                spec: {ports: [{port: 80}]}
+                """, null, "", false);
+        reconciler.apply(request(v1));
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/services?labelSelector=jsorc.io%2Fowner%3D"
+                + Fixture.GLOB + "%2Cjsorc.io%2Fnamespace%3D" + NS).andReturn(403, "{\"kind\":\"Status\","
+                        + "\"code\":403}").always();
+        Map<String, Object> v2 = manifest(configMap("c", "k: w"), v1, "", false);
+
+        Reconciler.Result result = reconciler.apply(request(v2));
+
+        assertEquals(1, result.count(Reconciler.Action.UPDATE), result.toString());
+        assertNotNull(client.services().inNamespace(NS).withName("s").get(), "not listed, not pruned");
+    }
 }

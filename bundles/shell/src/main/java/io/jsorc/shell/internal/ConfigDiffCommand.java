@@ -49,7 +49,9 @@ public class ConfigDiffCommand implements Action {
             Object before = globs.parse(revision(globs, name, from).json());
             Object after = globs.parse(revision(globs, name, to).json());
             List<String> lines = new ArrayList<>();
-            diff("", before, after, Secrets.isSecretKey(name), lines);
+            // beside the raw values, their masked copies: what is secret by its shape (a Kubernetes Secret's data,
+            // META_CONFIG.kubernetes.config) is found there, and a whole added or removed subtree shown from there
+            diff("", before, after, Secrets.mask(before), Secrets.mask(after), Secrets.isSecretKey(name), lines);
             if (lines.isEmpty()) {
                 out.println("Revisions " + from + " and " + to + " of " + name + " hold the same value");
             }
@@ -65,27 +67,32 @@ public class ConfigDiffCommand implements Action {
                         + "node; kept: " + kept.stream().map(StoredGlob::revision).toList()));
     }
 
-    private void diff(String path, Object a, Object b, boolean secret, List<String> lines) {
+    private void diff(String path, Object a, Object b, Object maskedA, Object maskedB, boolean secret,
+            List<String> lines) {
         if (a instanceof Map<?, ?> left && b instanceof Map<?, ?> right) {
             Set<Object> keys = new LinkedHashSet<>(left.keySet());
             keys.addAll(right.keySet());
             for (Object key : keys) {
                 String at = path.isEmpty() ? key.toString() : path + "." + key;
                 boolean hidden = secret || Secrets.isSecretKey(key.toString());
+                Object ma = maskedA instanceof Map<?, ?> m ? m.get(key) : null;
+                Object mb = maskedB instanceof Map<?, ?> m ? m.get(key) : null;
                 if (!right.containsKey(key)) {
-                    lines.add("- " + at + ": " + shown(left.get(key), hidden));
+                    lines.add("- " + at + ": " + shown(ma, hidden));
                 } else if (!left.containsKey(key)) {
-                    lines.add("+ " + at + ": " + shown(right.get(key), hidden));
+                    lines.add("+ " + at + ": " + shown(mb, hidden));
                 } else {
-                    diff(at, left.get(key), right.get(key), hidden, lines);
+                    diff(at, left.get(key), right.get(key), ma, mb, hidden, lines);
                 }
             }
             return;
         }
         if (!Objects.equals(a, b)) {
             String at = path.isEmpty() ? "(value)" : path;
-            lines.add(secret ? "~ " + at + ": " + Secrets.MASK + " (changed)"
-                    : "~ " + at + ": " + shown(a, false) + " -> " + shown(b, false));
+            boolean concealed = secret || (Secrets.MASK.equals(maskedA) && !Secrets.MASK.equals(a))
+                    || (Secrets.MASK.equals(maskedB) && !Secrets.MASK.equals(b));
+            lines.add(concealed ? "~ " + at + ": " + Secrets.MASK + " (changed)"
+                    : "~ " + at + ": " + shown(maskedA, false) + " -> " + shown(maskedB, false));
         }
     }
 

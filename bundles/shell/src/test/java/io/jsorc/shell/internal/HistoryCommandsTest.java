@@ -71,6 +71,18 @@ class HistoryCommandsTest extends ShellKit {
     }
 
     @Test
+    void diffHidesAKubeconfigAndSecretDocumentsByTheirShape() throws Exception {
+        set("K_CONFIG", "{\"kubernetes\":{\"config\":\"/etc/kubeconfig\"}}");
+        set("K_CONFIG", "{\"kubernetes\":{\"config\":\"apiVersion: v1 token: t0k3n\"},\"k\":{\"kind\":\"Secret\","
+                + "\"data\":{\"p\":\"c2VjcmV0\"}}}");
+        awaitKept("K_CONFIG", 2);
+        diff("K_CONFIG", 1, 2).execute();
+        String text = output.text();
+        assertTrue(text.contains("~ kubernetes.config: ******** (changed)"), text);
+        assertFalse(text.contains("t0k3n") || text.contains("/etc/kubeconfig") || text.contains("c2VjcmV0"), text);
+    }
+
+    @Test
     void aRollbackIsANewRevisionAndBringsBackADeletedGlob() throws Exception {
         set("R_CONFIG", "{\"v\":1}");
         set("R_CONFIG", "{\"v\":2}");
