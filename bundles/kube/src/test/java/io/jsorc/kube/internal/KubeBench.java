@@ -39,7 +39,7 @@ public final class KubeBench {
                 new KubernetesMixedDispatcher(responses), false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         KubernetesClient client = server.createClient(new JdkHttpClientFactory());
-        ExecutorService writers = Executors.newFixedThreadPool(8);
+        ExecutorService writers = Executors.newFixedThreadPool(Integer.getInteger("writers", 8));
         Gate gate = new Gate(() -> true);
         Reconciler reconciler = new Reconciler(client, gate, writers, null, true);
         try {
