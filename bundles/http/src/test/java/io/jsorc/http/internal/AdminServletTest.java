@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -26,11 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.servlet.MultipartConfigElement;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +43,7 @@ class AdminServletTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static TestKit kit;
-    static Server server;
+    static LocalJetty jetty;
     static String base;
     static HttpClient client = HttpClient.newHttpClient();
     static OpenApiCheck openApi = OpenApiCheck.load();
@@ -89,24 +83,13 @@ class AdminServletTest {
                 VIEWER, new Authenticator.Login("viewer", false));
         servlet = new AdminServlet(kit.configApi(), kit.meta(), h -> h == null ? null : users.get(h),
                 new AdminServlet.Limits(BODY_LIMIT, MANIFEST_LIMIT, Set.of("https://console.example:8443")));
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.getRegistration().setMultipartConfig(new MultipartConfigElement(
-                Files.createTempDirectory("multipart").toString(), MANIFEST_LIMIT, MANIFEST_LIMIT, 1024 * 1024));
-        context.addServlet(holder, AdminServlet.PATH + "/*");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + AdminServlet.PATH + "/";
+        jetty = new LocalJetty(servlet, MANIFEST_LIMIT);
+        base = jetty.base;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        jetty.stop();
         kit.close();
     }
 

@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,11 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.servlet.MultipartConfigElement;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +48,7 @@ class AutomationFunctionsTest {
     static final String YAML = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: redis\ndata:\n  mode: cluster\n";
 
     static TestKit kit;
-    static Server server;
+    static LocalJetty jetty;
     static AdminServlet servlet;
     static String base;
     static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -151,25 +145,14 @@ class AutomationFunctionsTest {
         servlet = new AdminServlet(kit.configApi(), kit.meta(),
                 h -> ADMIN.equals(h) ? new Authenticator.Login("admin", true) : null,
                 new AdminServlet.Limits(BODY_LIMIT, MANIFEST_LIMIT, Set.of()));
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(servlet);
         // Jetty's own cap above the API's limit, as in Karaf (16 MiB against max.manifest.body): the API refuses first
-        holder.getRegistration().setMultipartConfig(new MultipartConfigElement(
-                Files.createTempDirectory("multipart").toString(), 4 * MANIFEST_LIMIT, 4 * MANIFEST_LIMIT, 1024 * 1024));
-        context.addServlet(holder, AdminServlet.PATH + "/*");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + AdminServlet.PATH + "/";
+        jetty = new LocalJetty(servlet, 4 * MANIFEST_LIMIT);
+        base = jetty.base;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        jetty.stop();
         kit.close();
     }
 

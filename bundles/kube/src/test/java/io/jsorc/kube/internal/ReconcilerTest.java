@@ -44,6 +44,12 @@ class ReconcilerTest {
     /** As the kube service configures it: one retry of a 5xx inside the client, then the loop's backoff. */
     private KubernetesClient kube;
 
+    /** The path of our owned-objects LIST of a core kind in the test namespace (both labels as the selector). */
+    private static String ownedList(String plural) {
+        return "/api/v1/namespaces/" + NS + "/" + plural + "?labelSelector=jsorc.io%2Fowner%3D" + Fixture.GLOB
+                + "%2Cjsorc.io%2Fnamespace%3D" + NS;
+    }
+
     @BeforeEach
     void setUp() {
         writers = Executors.newFixedThreadPool(4);
@@ -309,8 +315,7 @@ class ReconcilerTest {
         Map<String, Object> v1 = manifest(configMap("c", "k: v1"), null, "", false);
         reconciler.apply(request(v1));
         // as if it had appeared between our LIST and our create: the LIST answers nothing once
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/configmaps?labelSelector="
-                + "jsorc.io%2Fowner%3D" + Fixture.GLOB + "%2Cjsorc.io%2Fnamespace%3D" + NS).andReturn(200, "{\"kind\":\"ConfigMapList\",\"apiVersion\":"
+        server.expect().get().withPath(ownedList("configmaps")).andReturn(200, "{\"kind\":\"ConfigMapList\",\"apiVersion\":"
                         + "\"v1\",\"items\":[]}").once();
         drain(server);
 
@@ -341,8 +346,7 @@ class ReconcilerTest {
     void aSlowApiServerIsATimeoutAndNothingIsDeleted() throws Exception {
         Map<String, Object> v1 = manifest(configMap("keep-me", "k: v"), null, "", false);
         reconciler.apply(request(v1));
-        server.expect().get().delay(3_000).withPath("/api/v1/namespaces/" + NS + "/configmaps?labelSelector="
-                + "jsorc.io%2Fowner%3D" + Fixture.GLOB + "%2Cjsorc.io%2Fnamespace%3D" + NS).andReturn(200, "{}").once();
+        server.expect().get().delay(3_000).withPath(ownedList("configmaps")).andReturn(200, "{}").once();
         KubernetesClient impatient = server.createClient(b -> b.editOrNewConfig().withRequestTimeout(500)
                 .withRequestRetryBackoffLimit(0).endConfig());
         try {
@@ -550,8 +554,7 @@ class ReconcilerTest {
                 spec: {ports: [{port: 80}]}
                 """, null, "", false);
         reconciler.apply(request(v1));
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/services?labelSelector=jsorc.io%2Fowner%3D"
-                + Fixture.GLOB + "%2Cjsorc.io%2Fnamespace%3D" + NS).andReturn(403, "{\"kind\":\"Status\","
+        server.expect().get().withPath(ownedList("services")).andReturn(403, "{\"kind\":\"Status\","
                         + "\"code\":403}").always();
         Map<String, Object> v2 = manifest(configMap("c", "k: w"), v1, "", false);
 
